@@ -1,0 +1,168 @@
+"""The ``framing`` command line: thin click wrappers over the package's functions.
+
+Every command turns bad input into a one-line message naming the file (and line) and a
+non-zero exit code; tracebacks are reserved for bugs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from .texts import InputError, read_article
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+TAG_GROUPS: tuple[str, ...] = ("framing", "hedges", "sources", "actors")
+
+
+def _one_line_errors(command: F) -> F:
+    """Report input errors as ``framing: <file>: <reason>`` with exit code 2."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (InputError, OSError) as err:
+            raise click.ClickException(str(err)) from err
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="spacy-framing")
+def main() -> None:
+    """How news outlets frame an actor's position: tag, compare, benchmark, analyze."""
+
+
+# --- tag -----------------------------------------------------------------------------
+
+
+def _tag_payload(doc: Any, path: str) -> dict[str, Any]:
+    from .facts import doc_facts
+
+    return doc_facts(doc, {"doc_id": Path(path).stem, "path": path})
+
+
+def _render_tag_text(payload: dict[str, Any], *, colour: bool) -> str:
+    lines: list[str] = []
+    spans_by_sentence: dict[int, list[dict[str, Any]]] = {}
+    for span in payload["spans"]:
+        spans_by_sentence.setdefault(span["sentence"], []).append(span)
+    for source in payload["sources"]:
+        spans_by_sentence.setdefault(source["sentence"], []).append(
+            {"group": "sources", "label": f"SOURCE/{source['type']}", "text": source["text"],
+             "rule": f"cue={source['cue']!r}", "in_quote": False})
+    for sentence in payload["sentences"]:
+        found = spans_by_sentence.get(sentence["index"], [])
+        if not found:
+            continue
+        header = f"[{sentence['index']}] {sentence['text'].strip()}"
+        lines.append(click.style(header, bold=True) if colour else header)
+        for span in found:
+            label = click.style(span["label"], fg="cyan") if colour else span["label"]
+            quoted = " (quoted)" if span.get("in_quote") else ""
+            lines.append(f"    {span['group']:<8} {label:<20} {span['text']!r}"
+                         f"  <{span['rule']}>{quoted}")
+        lines.append("")
+    if not lines:
+        lines.append("No framing devices, hedges, sources or actors found.")
+    return "\n".join(lines)
+
+
+def _render_tag_html(doc: Any) -> str:
+    from spacy import displacy
+    from spacy.tokens import SpanGroup
+
+    shown = [span for key in ("framing", "hedges", "sources") if key in doc.spans
+             for span in doc.spans[key]]
+    # displaCy's span style draws one span group; a throwaway group holds all three.
+    doc.spans["_tag_view"] = SpanGroup(doc, name="_tag_view", spans=shown)
+    try:
+        return displacy.render(doc, style="span", page=True, minify=True,
+                               options={"spans_key": "_tag_view"})
+    finally:
+        del doc.spans["_tag_view"]
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "html"]),
+              default="text", show_default=True, help="Output format.")
+@click.option("--model", default=None, help="spaCy model name or path (default: en_core_web_sm).")
+@_one_line_errors
+def tag(file: Path, output_format: str, model: str | None) -> None:
+    """Tag one article and print its framing devices, hedges and sources per sentence."""
+    from . import load
+
+    text = read_article(file)
+    nlp = load(model)
+    if len(text) > nlp.max_length:
+        raise InputError(file, f"has {len(text):,} characters, more than the pipeline's "
+                         f"max_length of {nlp.max_length:,}; split the file")
+    doc = nlp(text)
+    if output_format == "html":
+        click.echo(_render_tag_html(doc))
+        return
+    payload = _tag_payload(doc, str(file))
+    if output_format == "json":
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        click.echo(_render_tag_text(payload, colour=sys.stdout.isatty()))
+
+
+# --- benchmark ---------------------------------------------------------------------------
+
+
+def _default_texts_root() -> Path | None:
+    configured = os.environ.get("FRAMING_SHARED")
+    candidate = Path(configured) if configured else Path.cwd().parent / "shared"
+    return candidate if candidate.is_dir() else None
+
+
+@main.command()
+@click.option("--gold", "gold_paths", multiple=True, required=True,
+              type=click.Path(path_type=Path),
+              help="Gold JSONL file or folder of them (repeatable).")
+@click.option("--texts", "texts_root", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Root for gold records' source.path "
+              "(default: $FRAMING_SHARED, else ../shared when it exists).")
+@click.option("--labels", default=None, help="Comma-separated labels to score (default: all "
+              "labels in the gold).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--errors", "n_errors", type=click.IntRange(min=0), default=0,
+              help="Print up to N false positives and false negatives per label.")
+@click.option("--model", default=None, help="spaCy model name or path.")
+@_one_line_errors
+def benchmark(gold_paths: tuple[Path, ...], texts_root: Path | None, labels: str | None,
+              output_format: str, n_errors: int, model: str | None) -> None:
+    """Score the framing components (and a keyword baseline) against hand-annotated gold."""
+    from . import load
+    from .benchmark import format_text, read_gold, run_benchmark
+
+    golds, problems = read_gold(gold_paths, texts_root=texts_root or _default_texts_root())
+    for problem in problems:
+        click.echo(f"framing: skipped {problem}", err=True)
+    if not golds:
+        raise click.ClickException("no usable gold records")
+    label_list = [x.strip() for x in labels.split(",") if x.strip()] if labels else None
+    result = run_benchmark(load(model), golds, labels=label_list, errors=n_errors)
+    result["skipped_records"] = len(problems)
+    if output_format == "json":
+        click.echo(json.dumps(result, ensure_ascii=False))
+    else:
+        click.echo(format_text(result))
+    if problems:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

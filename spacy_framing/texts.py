@@ -1,0 +1,77 @@
+"""Turning stored article formats into one plain text, and checksumming it.
+
+These functions define how gold files and corpus runs see a BASIL article, so they
+are part of the gold contract: changing them invalidates gold offsets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+
+def basil_text(article: Mapping[str, Any]) -> str:
+    """One text from a BASIL article: sentences stripped and joined by one space within a
+    paragraph, non-empty paragraphs joined by a blank line. The title is not included."""
+    paragraphs: Sequence[Sequence[str]] = article.get("body-paragraphs") or []
+    joined = (" ".join(s.strip() for s in para if s and s.strip()) for para in paragraphs)
+    return "\n\n".join(p for p in joined if p)
+
+
+def text_sha256(text: str) -> str:
+    """Checksum gold files use to pin the exact text their offsets refer to."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# A news article is a few thousand words; 20 MB of text is far beyond any article and
+# stops a mistaken path (a dump, a disk image) before it is read into memory.
+MAX_FILE_BYTES = 20_000_000
+
+
+class InputError(ValueError):
+    """Input that cannot be used; ``str()`` is a one-line message naming the file."""
+
+    def __init__(self, path: object, message: str, *, line: int | None = None) -> None:
+        self.path = str(path)
+        self.line = line
+        self.reason = message
+        where = f"{self.path}:{line}" if line is not None else self.path
+        super().__init__(f"{where}: {message}")
+
+
+def decode_text(raw: bytes, path: object, *, line: int | None = None) -> str:
+    """Decode UTF-8 (with or without BOM), rejecting binary and empty input."""
+    if b"\x00" in raw[:8192]:
+        raise InputError(path, "looks like a binary file (contains NUL bytes), not text",
+                         line=line)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise InputError(
+            path, f"is not UTF-8 text (undecodable byte at offset {err.start}); "
+            "convert it, e.g. `iconv -f latin1 -t utf-8`", line=line) from err
+    if not text.strip():
+        raise InputError(path, "is empty (no text to analyse)", line=line)
+    return text
+
+
+def read_article(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """Read one article from a text file, with one-line errors for unusable files."""
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(path, "is a directory, expected a text file")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(path, f"is {size:,} bytes, more than the {max_bytes:,} allowed "
+                             "for one article")
+        raw = path.read_bytes()
+    except FileNotFoundError as err:
+        raise InputError(path, "no such file") from err
+    except PermissionError as err:
+        raise InputError(path, "permission denied") from err
+    except IsADirectoryError as err:
+        raise InputError(path, "is a directory, expected a text file") from err
+    return decode_text(raw, path)
