@@ -164,5 +164,68 @@ def benchmark(gold_paths: tuple[Path, ...], texts_root: Path | None, labels: str
         sys.exit(1)
 
 
+# --- compare (block owned by the compare engineer: spacy_framing.compare/report) --------
+
+
+def _write_output(rendered: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(rendered, nl=not rendered.endswith("\n"))
+        return
+    try:
+        output.write_text(rendered, encoding="utf-8")
+    except OSError as err:
+        raise InputError(output, f"cannot write the report ({err.strerror or err})") from err
+    click.echo(f"framing: wrote {output}", err=True)
+
+
+@main.command("compare")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--target", required=True,
+              help="Actor to compare: a canonical name or any alias the actors component "
+                   "knows (e.g. China, Beijing).")
+@click.option("--alias", "aliases", multiple=True, metavar="A",
+              help="Extra alias of the target (repeatable); with an unknown target, "
+                   "defines it.")
+@click.option("--outlet", "outlets", multiple=True, metavar="NAME",
+              help="Outlet of each .txt article, in order (repeatable; default: file stem).")
+@click.option("--format", "output_format",
+              type=click.Choice(["text", "json", "markdown", "html"]), default="text",
+              show_default=True, help="Report format.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the report to this file instead of standard output.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed of bootstrap, permutations and cross-validation folds.")
+@click.option("--bootstrap", "n_bootstrap", type=click.IntRange(min=0), default=1000,
+              show_default=True, help="Bootstrap resamples per confidence interval.")
+@click.option("--permutations", "n_permutations", type=click.IntRange(min=0), default=1000,
+              show_default=True, help="Permutations of the divergence test.")
+@click.option("--model", default=None, help="spaCy model name or path (default: en_core_web_sm).")
+@_one_line_errors
+def compare_command(inputs: tuple[Path, ...], target: str, aliases: tuple[str, ...],
+                    outlets: tuple[str, ...], output_format: str, output: Path | None,
+                    seed: int, n_bootstrap: int, n_permutations: int,
+                    model: str | None) -> None:
+    """Compare how outlets frame one actor (INPUT: .txt articles, .jsonl/.csv records with
+    'text' and 'outlet', or folders of them)."""
+    from .compare import TargetError, compare
+
+    try:
+        result = compare(list(inputs), target=target, aliases=aliases, outlets=outlets,
+                         seed=seed, model=model, n_bootstrap=n_bootstrap,
+                         n_permutations=n_permutations,
+                         keep_documents=output_format == "html")
+    except TargetError as err:
+        raise click.ClickException(str(err)) from err
+    if output_format == "text":
+        rendered = result.to_text(colour=output is None and sys.stdout.isatty())
+    elif output_format == "json":
+        rendered = result.to_json() + "\n"
+    elif output_format == "markdown":
+        rendered = result.to_markdown()
+    else:
+        rendered = result.to_html()
+    _write_output(rendered, output)
+
+
 if __name__ == "__main__":
     main()

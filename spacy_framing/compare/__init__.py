@@ -1,0 +1,319 @@
+"""`framing compare`: how outlets frame one target actor, with numbers to back it.
+
+``compare(inputs, target=...)`` reads the inputs, parses them with the framing pipeline
+(streaming: each Doc becomes facts at once) and hands the facts to
+``compare_facts``, which needs no spaCy: per-outlet profiles with bootstrap intervals,
+the outlets' divergence with a permutation test, a cross-validated contrast model and
+a plain-language summary, returned as a :class:`Comparison`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import sys
+import types
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..corpus import InputItem, read_records
+from ..errors import Errors
+from ..types import Facts
+from .profiles import (
+    CODEBOOK_DEVICES,
+    MIN_TARGET_SENTENCES,
+    TargetData,
+    build_profile,
+    collect,
+    presence_matrix,
+    unit_counts,
+)
+from .stats import permutation_test
+from .summary import summarise
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+__all__ = ["Comparison", "TargetError", "compare", "compare_facts"]
+
+DEFAULT_BOOTSTRAP = 1000
+DEFAULT_PERMUTATIONS = 1000
+
+
+class TargetError(ValueError):
+    """The target cannot be resolved to an actor; the message lists the known actors."""
+
+
+@dataclass
+class Comparison:
+    """The result of ``compare``: plain data plus renderers.
+
+    ``to_dict()`` is the ``framing compare --format json`` object; ``documents`` holds
+    the per-document facts (the HTML report shows the articles from them).
+    """
+
+    target: str
+    outlets: list[dict[str, Any]]
+    divergence: dict[str, Any]
+    contrast_model: dict[str, Any]
+    summary: list[str]
+    notes: list[str] = field(default_factory=list)
+    settings: dict[str, Any] = field(default_factory=dict)
+    documents: list[Facts] = field(default_factory=list, repr=False)
+
+    def to_dict(self, *, include_documents: bool = False) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "target": self.target,
+            "outlets": self.outlets,
+            "divergence": self.divergence,
+            "contrast_model": self.contrast_model,
+            "summary": self.summary,
+            "notes": self.notes,
+            "settings": self.settings,
+        }
+        if include_documents:
+            data["documents"] = self.documents
+        return data
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        from ..report import render
+
+        return render(self.to_dict(), "json", indent=indent)
+
+    def to_text(self, *, colour: bool = False) -> str:
+        from ..report import render
+
+        return render(self.to_dict(), "text", colour=colour)
+
+    def to_markdown(self) -> str:
+        from ..report import render
+
+        return render(self.to_dict(), "markdown")
+
+    def to_html(self) -> str:
+        """One self-contained HTML file (no external scripts or styles)."""
+        from ..report import render
+
+        return render(self.to_dict(), "html", documents=self.documents)
+
+    def to_frame(self) -> Any:
+        """A pandas DataFrame, one row per outlet and device label."""
+        try:
+            import pandas as pd
+        except ImportError as err:
+            raise ImportError(Errors.E312) from err
+        rows = []
+        for outlet in self.outlets:
+            for label, stats in outlet["devices"].items():
+                rows.append({
+                    "outlet": outlet["name"],
+                    "label": label,
+                    "count": stats["count"],
+                    "share": stats["share"],
+                    "ci_low": stats["ci"][0],
+                    "ci_high": stats["ci"][1],
+                    "target_sentences": outlet["target_sentences"],
+                    "documents": outlet["documents"],
+                    "ci_resampling": outlet["ci_resampling"],
+                })
+        return pd.DataFrame(rows)
+
+
+def compare(
+    inputs: Iterable[InputItem] | InputItem,
+    *,
+    target: str,
+    aliases: Sequence[str] = (),
+    outlets: Sequence[str] = (),
+    seed: int = 0,
+    model: str | None = None,
+    nlp: Language | None = None,
+    n_bootstrap: int = DEFAULT_BOOTSTRAP,
+    n_permutations: int = DEFAULT_PERMUTATIONS,
+    batch_size: int = 16,
+    n_process: int = 1,
+    keep_documents: bool = True,
+) -> Comparison:
+    """Compare how the outlets in ``inputs`` frame ``target``.
+
+    ``inputs``: ``.txt`` articles, ``.jsonl``/``.csv`` record files, folders of them, or
+    record dicts (``text``, ``outlet``, optional ``doc_id``, ``title``, ``date``).
+    ``outlets`` names the ``.txt`` articles in order. ``target`` is a canonical actor or
+    any alias the actors component knows; ``aliases`` adds more (and may introduce an
+    actor the component does not know). ``nlp`` reuses a loaded framing pipeline
+    (``aliases`` are then added to it); otherwise ``model`` is loaded.
+    """
+    records = read_records(inputs, outlets=outlets)
+    if nlp is None:
+        from .._loader import load
+
+        nlp = load(model)
+    canonical = resolve_target(nlp, target, aliases)
+    from ..facts import stream_facts
+
+    facts = stream_facts(nlp, records, batch_size=batch_size, n_process=n_process)
+    order = list(dict.fromkeys(str(r["outlet"]) for r in records))
+    return compare_facts(facts, target=canonical, seed=seed, n_bootstrap=n_bootstrap,
+                         n_permutations=n_permutations, outlet_order=order,
+                         keep_documents=keep_documents)
+
+
+def resolve_target(nlp: Language, target: str, aliases: Sequence[str] = ()) -> str:
+    """The canonical actor for ``target``, after adding ``aliases`` to the actors pipe.
+
+    An unknown target with aliases becomes a new actor of that name; an unknown target
+    without aliases raises :class:`TargetError` listing the known actors.
+    """
+    pipe = _actors_pipe(nlp)
+    if pipe is None:
+        raise TargetError(f"the pipeline ({', '.join(nlp.pipe_names)}) has no "
+                          "framing_actors component, so no sentence can concern "
+                          f"{target!r}; load it with spacy_framing.load()")
+    target = target.strip()
+    canonical = pipe.resolve(target)
+    extra = [a.strip() for a in aliases if a and a.strip()]
+    if canonical is None:
+        if not extra:
+            known = sorted(pipe.known_actors())
+            close = difflib.get_close_matches(target, known, n=3, cutoff=0.6)
+            suggestion = f" (did you mean {' or '.join(close)}?)" if close else ""
+            raise TargetError(Errors.E310.format(target=target, suggestion=suggestion,
+                                                 known=", ".join(known)))
+        canonical = target
+        extra = [target, *extra]
+    if extra:
+        pipe.add_aliases({canonical: extra})
+    return canonical
+
+
+def _actors_pipe(nlp: Language) -> Any:
+    for _, pipe in nlp.pipeline:
+        if callable(getattr(pipe, "resolve", None)) and \
+                callable(getattr(pipe, "known_actors", None)):
+            return pipe
+    return None
+
+
+def compare_facts(
+    facts: Iterable[Facts],
+    *,
+    target: str,
+    seed: int = 0,
+    n_bootstrap: int = DEFAULT_BOOTSTRAP,
+    n_permutations: int = DEFAULT_PERMUTATIONS,
+    outlet_order: Sequence[str] = (),
+    labels: Sequence[str] = CODEBOOK_DEVICES,
+    keep_documents: bool = True,
+) -> Comparison:
+    """The comparison from per-document facts (no spaCy needed); ``target`` is the
+    canonical actor name as it appears in the facts."""
+    data = collect(facts, target, outlet_order=outlet_order, labels=labels,
+                   keep_documents=keep_documents)
+    if not data.outlets:
+        raise ValueError(Errors.E311)
+    # Independent streams: changing the bootstrap count leaves the permutations alone.
+    bootstrap_seed, permutation_seed = np.random.SeedSequence(seed).spawn(2)
+    bootstrap_rng = np.random.default_rng(bootstrap_seed)
+    profiles = [build_profile(outlet, data.labels, n_bootstrap=n_bootstrap, rng=bootstrap_rng)
+                for outlet in data.outlets]
+    divergence = _divergence(data, n_permutations=n_permutations,
+                             rng=np.random.default_rng(permutation_seed))
+    # Imported here: scikit-learn takes a while to import and only this step needs it.
+    from .contrast import contrast_model
+
+    model = contrast_model(data.sentences, seed=seed)
+    notes = [note for profile in profiles for note in profile["notes"]]
+    notes += divergence.pop("notes") + model.pop("notes")
+    thin = [p["name"] for p in profiles if p["target_sentences"] < MIN_TARGET_SENTENCES]
+    result: dict[str, Any] = {
+        "target": target,
+        "outlets": profiles,
+        "divergence": divergence,
+        "contrast_model": model,
+        "notes": notes,
+        "conclusive": not thin and len(profiles) >= 2,
+    }
+    summary = summarise(result)
+    return Comparison(
+        target=target,
+        outlets=profiles,
+        divergence=divergence,
+        contrast_model=model,
+        summary=summary,
+        notes=notes,
+        settings={"seed": seed, "n_bootstrap": n_bootstrap, "n_permutations": n_permutations,
+                  "ci_level": 0.95, "min_target_sentences": MIN_TARGET_SENTENCES,
+                  "labels": list(data.labels), "conclusive": result["conclusive"]},
+        documents=data.documents,
+    )
+
+
+def _divergence(data: TargetData, *, n_permutations: int,
+                rng: np.random.Generator) -> dict[str, Any]:
+    names = [outlet.name for outlet in data.outlets]
+    present = [outlet for outlet in data.outlets if outlet.target]
+    notes: list[str] = []
+    # Documents are the honest unit (sentences of one article are not independent), but
+    # with a single document in some outlet there is nothing to shuffle but sentences.
+    unit = "documents" if present and all(len(o.target_documents) >= 2 for o in present) \
+        else "sentences"
+    rows, owners = [], []
+    for index, outlet in enumerate(data.outlets):
+        if not outlet.target:
+            continue
+        hits, _, _ = unit_counts(outlet.target, data.labels, unit)
+        rows.append(hits)
+        owners.extend([index] * hits.shape[0])
+    counts = np.vstack(rows) if rows else np.zeros((0, len(data.labels)))
+    result = permutation_test(counts, owners, len(names), n_permutations=n_permutations,
+                              rng=rng, unit=unit)
+    if len(present) < 2:
+        notes.append("The divergence test needs target sentences from at least two outlets.")
+    elif result.p_value is None:
+        notes.append("No divergence test: an outlet has no framing devices in its target "
+                     "sentences.")
+    if unit == "sentences" and len(present) >= 2:
+        notes.append("The permutation test and intervals resample sentences because an "
+                     "outlet has fewer than two documents about the target; sentences of "
+                     "one article are not independent, so p-values are optimistic.")
+    label_totals = {
+        name: dict(zip(data.labels, presence_matrix(o.target, data.labels).sum(axis=0)
+                       .astype(int).tolist(), strict=True))
+        for name, o in zip(names, data.outlets, strict=True)
+    }
+    return {
+        "outlets": names,
+        "jensen_shannon": _matrix(result.matrix),
+        "p_value": _number(result.p_value),
+        "statistic": _number(result.statistic),
+        "pair_p_values": _matrix(result.pair_p_values),
+        "permutation_unit": unit,
+        "n_permutations": result.n_permutations,
+        "device_counts": label_totals,
+        "notes": notes,
+    }
+
+
+def _number(value: float | None) -> float | None:
+    if value is None or not math.isfinite(value):
+        return None
+    return round(float(value), 4)
+
+
+def _matrix(matrix: np.ndarray) -> list[list[float | None]]:
+    return [[_number(v) for v in row] for row in matrix.tolist()]
+
+
+class _CallableModule(types.ModuleType):
+    """``spacy_framing.compare`` is both this package and the function: importing any
+    submodule binds the package to that name on ``spacy_framing``, so the package itself
+    must answer ``spacy_framing.compare(inputs, target=...)``."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Comparison:
+        return compare(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -1,0 +1,160 @@
+"""Three to six plain-language sentences built from a comparison's numbers.
+
+Templates only (no network, no language model): every claim quotes the figure from the
+report that backs it, and the last sentence warns when the data are too few.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .profiles import MIN_TARGET_SENTENCES, NO_ACTOR
+
+SIGNIFICANCE = 0.05
+_MAX_DEVICES = 3
+
+
+def summarise(result: Mapping[str, Any]) -> list[str]:
+    """Summary sentences for a comparison dict (``Comparison.to_dict()`` shape)."""
+    target = result["target"]
+    outlets = list(result["outlets"])
+    present = [o for o in outlets if o["target_sentences"] > 0]
+    if not present:
+        names = _join([o["name"] for o in outlets]) or "the inputs"
+        return [f"{target} is not mentioned in {names}: there is nothing to compare "
+                f"(0 target sentences).",
+                "Check the target's spelling, or add the aliases the articles use with "
+                "--alias."]
+    sentences = [
+        _devices_sentence(target, present),
+        _hedging_sentence(target, present),
+        _voices_sentence(target, present),
+    ]
+    agency = _agency_sentence(target, present)
+    if agency:
+        sentences.append(agency)
+    contrast = _contrast_sentence(target, result, len(present))
+    if contrast:
+        sentences.append(contrast)
+    elif len(outlets) == 1:
+        sentences.append(f"Only one outlet ({outlets[0]['name']}) was given, so nothing is "
+                         "compared across outlets.")
+    caution = _caution_sentence(target, outlets)
+    if caution:
+        # The warning must survive the six-sentence limit: it replaces the agency line.
+        if len(sentences) >= 6:
+            sentences.pop(3)
+        sentences.append(caution)
+    return sentences[:6]
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:.0f}%"
+
+
+def _join(items: Sequence[str], conjunction: str = "and") -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def _devices_sentence(target: str, outlets: Sequence[Mapping[str, Any]]) -> str:
+    parts = []
+    for outlet in outlets:
+        n = outlet["target_sentences"]
+        ranked = sorted(
+            ((label, stats) for label, stats in outlet["devices"].items() if stats["count"]),
+            key=lambda item: -item[1]["count"],  # stable: codebook order breaks ties
+        )[:_MAX_DEVICES]
+        if not ranked:
+            parts.append(f"{outlet['name']} uses no framing device in its {n} {target} "
+                         f"sentence{'' if n == 1 else 's'}")
+            continue
+        listed = [f"{label} ({stats['count']} of {n}, {_pct(stats['share'])})"
+                  for label, stats in ranked]
+        parts.append(f"{outlet['name']} leans on {_join(listed)}")
+    return f"For {target}, " + "; ".join(parts) + "."
+
+
+def _hedging_sentence(target: str, outlets: Sequence[Mapping[str, Any]]) -> str:
+    ranked = sorted(outlets, key=lambda o: (-o["uncertain_share"], -o["hedge_density"]))
+    first = ranked[0]
+    lead = (f"{first['name']} is the most hedged about {target}: "
+            f"{_pct(first['uncertain_share'])} of its {target} sentences are uncertain "
+            f"({first['hedge_density']:.1f} hedges and {first['booster_density']:.1f} "
+            "boosters per 100 tokens)")
+    if len(ranked) == 1:
+        lead = (f"{first['name']} marks {_pct(first['uncertain_share'])} of its {target} "
+                f"sentences as uncertain ({first['hedge_density']:.1f} hedges and "
+                f"{first['booster_density']:.1f} boosters per 100 tokens)")
+        return lead + "."
+    others = [f"{_pct(o['uncertain_share'])} in {o['name']} ({o['hedge_density']:.1f} "
+              "hedges per 100 tokens)" for o in ranked[1:]]
+    return f"{lead}, against {_join(others)}."
+
+
+def _voices_sentence(target: str, outlets: Sequence[Mapping[str, Any]]) -> str:
+    parts = []
+    for outlet in outlets:
+        total = sum(outlet["sources"].values())
+        if not total:
+            parts.append(f"{outlet['name']} quotes no source in its {target} sentences")
+            continue
+        types = sorted(((t, n) for t, n in outlet["sources"].items() if n),
+                       key=lambda item: -item[1])[:2]
+        listed = _join([f"{kind} ({n})" for kind, n in types])
+        actors = [(a, n) for a, n in outlet["source_actors"].items() if a != NO_ACTOR][:2]
+        whose = (f", mainly from {_join([f'{a} ({n})' for a, n in actors])}"
+                 if actors else "")
+        parts.append(f"{outlet['name']} quotes {total} sources, mostly {listed}{whose}")
+    return f"On {target}, " + "; ".join(parts) + "."
+
+
+def _agency_sentence(target: str, outlets: Sequence[Mapping[str, Any]]) -> str | None:
+    shares = [(o["name"], o["agency"]["agent"] / o["target_sentences"],
+               o["agency"]["affected"] / o["target_sentences"]) for o in outlets]
+    if not shares:
+        return None
+    name, agent, affected = shares[0]
+    sentence = (f"{target} is the grammatical agent in {_pct(agent)} and the affected party "
+                f"in {_pct(affected)} of {name}'s {target} sentences")
+    others = [f"{_pct(a)} and {_pct(b)} in {n}" for n, a, b in shares[1:]]
+    if others:
+        sentence += f", against {_join(others)}"
+    return sentence + "."
+
+
+def _contrast_sentence(target: str, result: Mapping[str, Any], n_present: int) -> str | None:
+    if n_present < 2:
+        return None
+    divergence = result.get("divergence") or {}
+    model = result.get("contrast_model") or {}
+    statistic = divergence.get("statistic")
+    p_value = divergence.get("p_value")
+    pieces = []
+    if statistic is not None and p_value is not None:
+        verdict = ("differ" if p_value < SIGNIFICANCE
+                   else "do not differ detectably")
+        pieces.append(f"the outlets' device profiles for {target} {verdict} (mean "
+                      f"Jensen–Shannon divergence {statistic:.2f}, permutation p = "
+                      f"{p_value:.3f})")
+    accuracy = model.get("cv_balanced_accuracy")
+    if accuracy is not None:
+        pieces.append(f"a classifier names the outlet of a {target} sentence with balanced "
+                      f"accuracy {accuracy:.2f} against {model['chance']:.2f} by chance")
+    if not pieces:
+        return None
+    sentence = " and ".join(pieces)
+    return sentence[0].upper() + sentence[1:] + "."
+
+
+def _caution_sentence(target: str, outlets: Sequence[Mapping[str, Any]]) -> str | None:
+    thin = [o for o in outlets if o["target_sentences"] < MIN_TARGET_SENTENCES]
+    if not thin:
+        return None
+    listed = _join([f"{o['name']} ({o['target_sentences']})" for o in thin])
+    return (f"Caution: too few {target} sentences for a conclusion in {listed}; "
+            f"at least {MIN_TARGET_SENTENCES} per outlet are needed before these "
+            "differences mean much.")

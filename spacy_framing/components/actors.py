@@ -1,0 +1,969 @@
+"""``framing_actors``: mentions of states and collective political actors in ``doc.spans``.
+
+Every mention is a span labelled ``ACTOR`` whose ``kb_id_`` is the canonical actor
+("China", "United States", "NATO") and whose ``id_`` is the rule that found it:
+
+``country_name`` / ``organization_name``
+    a name or short form of a state (or observer) / of an organisation or group:
+    "North Korea", "DPRK", "U.S.", "Britain", "NATO", "Hamas";
+``demonym``
+    "Chinese", "North Koreans", "American";
+``capital``
+    a capital used metonymically: "Beijing", "Kyiv", "Washington";
+``institution``
+    a state institution, listed ("the Kremlin", "Pentagon", "KCNA") or built from a name
+    or demonym followed by an institution word ("China's Foreign Ministry", "the Russian
+    government", "South Korea's Joint Chiefs of Staff");
+``leader``
+    a leader or spokesperson in office ("Xi Jinping", "Putin", "Lin Jian");
+``user_alias``
+    an alias given through the ``aliases`` setting or :meth:`ActorTagger.add_aliases`.
+
+The gazetteer is data: ``spacy_framing/data/actors.jsonl`` (one actor per line, all 193 UN
+member states, observers, organisations and groups), ``actors_leaders.jsonl`` (people; a
+separate file so that it can be swapped or switched off) and ``actors_context.jsonl``
+(token patterns next to a name, demonym or capital: ``extend`` rules grow the mention over
+an institution word, ``reject`` rules drop it when a head such as "Post" or "-based"
+follows, ``reject_before`` rules when a word such as "speaks" precedes; ``applies_to``
+and ``actors`` narrow a rule to some alias kinds or actors, e.g. the US-state contexts of
+"Georgia"). Each setting (``gazetteer``, ``leaders``, ``context``) is "bundled", a path,
+or null for none. Aliases are matched case-sensitively (ORTH, plus apostrophe and
+accent-free variants, and ALL CAPS for names): "US" is the United States, "us" is not;
+"Turkey" may be the state, "turkey" never is. Datelines ("WASHINGTON --") name the place
+of reporting, not an actor, and are left alone because capitals have no ALL-CAPS form.
+
+Ambiguity. Aliases listed under a record's ``ambiguous`` key ("Georgia", "Jordan", "Chad",
+"Turkey", "Washington", ...) are kept only when the named-entity recognizer agrees (a
+GPE/NORP/ORG/LOC/FAC entity that does not run on into other name words, PERSON for
+people); on a pipeline without NER they are kept unless a capitalised name word sits
+right before or after them ("Michael Jordan", "Chad Smith"). Single-word names of people
+("Putin", "Trump") get the same neighbour test, so "Hunter Biden" is not Joe Biden, and
+with NER no alias counts inside a PERSON name it begins ("Dutch Ruppersberger") or inside
+an entity of a ``reject_ent_types`` type (LANGUAGE);
+``short_names`` ("Xi", "Kim", "Wang") count only in documents that also name the person
+in full. ``blockers`` are longer phrases that contain an alias but name something else
+("Washington Post", "Latin America", "Jim Jordan"); they take part in the longest-match
+contest and are then dropped. Longest match wins otherwise ("South Korea" is not also
+"Korea"; "North Korean" is North Korea).
+"""
+
+from __future__ import annotations
+
+import re
+import typing
+import unicodedata
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy
+import srsly
+from spacy import util
+from spacy.attrs import ORTH
+from spacy.errors import MatchPatternError
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.pipeline import Pipe
+from spacy.pipeline.span_ruler import overlapping_labeled_spans_score
+from spacy.tokens import Doc, Span, Token
+from spacy.util import SimpleFrozenList
+
+from ..errors import ActorErrors, ActorWarnings, Errors
+from ..types import AliasMap, PathLikeStr, Pattern
+from ._rules import RuleError, check_rules, package_data_path, read_rules, write_rules
+
+LABEL = "ACTOR"
+DEFAULT_SPANS_KEY = "actors"
+BUNDLED = "bundled"
+"""Setting value meaning "the file shipped with the package"."""
+GAZETTEER_FILE = "actors.jsonl"
+LEADERS_FILE = "actors_leaders.jsonl"
+CONTEXT_FILE = "actors_context.jsonl"
+DEFAULT_AGREEING_ENT_TYPES = ("GPE", "NORP", "ORG", "LOC", "FAC")
+DEFAULT_REJECT_ENT_TYPES = ("LANGUAGE",)
+
+RULE_COUNTRY = "country_name"
+RULE_ORGANIZATION = "organization_name"
+RULE_DEMONYM = "demonym"
+RULE_CAPITAL = "capital"
+RULE_INSTITUTION = "institution"
+RULE_LEADER = "leader"
+RULE_USER = "user_alias"
+_BASE_RULES = (RULE_COUNTRY, RULE_ORGANIZATION, RULE_DEMONYM, RULE_CAPITAL, RULE_USER)
+"""Rules whose mentions context rules may extend or reject."""
+_ORGANIZATION_KINDS = frozenset({"organization", "group"})
+
+_ALIAS_FIELDS = {"names": None, "demonyms": RULE_DEMONYM, "capitals": RULE_CAPITAL,
+                 "institutions": RULE_INSTITUTION}
+_LEADER_FIELDS = ("names", "short_names")
+_ACTOR_KEYS = ("actor",)
+_ACTOR_ALLOWED = ("kind", *_ALIAS_FIELDS, "ambiguous", "blockers", "person", "role",
+                  "short_names", "note")
+_CONTEXT_KEYS = ("id", "effect", "pattern")
+_CONTEXT_ALLOWED = ("applies_to", "actors", "note")
+_EFFECTS = ("extend", "reject", "reject_before")
+
+_GAZETTEER_FILENAME = "gazetteer.jsonl"
+_CONTEXT_FILENAME = "context.jsonl"
+_CFG_FILENAME = "cfg"
+
+# Capitalised words that may stand next to an ambiguous alias or a person's surname
+# without making it part of another name: titles ("President Putin"), compass words
+# ("Northern Israel"), days and months ("Putin Tuesday"), headline function words.
+_NEIGHBOURS_OK = frozenset((
+    "President", "Premier", "Prime", "Minister", "Chancellor", "Secretary", "Chairman",
+    "Chairwoman", "Leader", "King", "Queen", "Prince", "Crown", "Pope", "Emir", "Sheikh",
+    "Ayatollah", "Supreme", "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "Sen", "Sen.",
+    "Rep", "Rep.", "Gov", "Gov.", "Gen", "Gen.", "General", "Adm", "Adm.", "Admiral", "Col",
+    "Col.", "Lt", "Lt.", "Marshal", "Commander", "Vice", "Deputy", "Acting", "Former", "Foreign",
+    "Defense", "Defence", "State", "Spokesperson", "Spokesman", "Spokeswoman", "Ambassador",
+    "Envoy", "Director", "Chief", "Speaker", "Senator", "Governor", "Comrade", "Sir", "Dame",
+    "Lord", "Lady", "President-elect", "Northern", "Southern", "Eastern", "Western", "Central",
+    "North", "South", "East", "West", "Northeast", "Northwest", "Southeast", "Southwest",
+    "Greater", "Mainland", "Modern", "Communist", "Soviet", "Occupied", "Monday", "Tuesday",
+    "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March",
+    "April", "June", "July", "August", "September", "October", "November", "December", "The", "A",
+    "An", "In", "On", "At", "Of", "For", "And", "Or", "To", "With", "From", "By", "As", "Says",
+    "Said", "Against", "Over", "After", "Before", "Amid", "Between", "Versus", "Vs", "Vs.", "vs",
+    "But", "If", "Is", "Are", "Was", "Were", "Has", "Have", "Will", "Would", "Could", "Should",
+))
+_ENTITY_EXTRAS_OK = frozenset({"the", "The", "'s", "’s", "of"})
+_GLUE_HYPHENS = ("-", "–")
+
+
+@dataclass(frozen=True)
+class _Alias:
+    """What one matched string means."""
+
+    actor: str
+    rule_id: str
+    order: int
+    ambiguous: bool = False
+    person: str | None = None
+    short: bool = False
+    single_word_name: bool = False
+    blocker: bool = False
+
+    @property
+    def is_user(self) -> bool:
+        return self.rule_id == RULE_USER
+
+
+@dataclass(frozen=True)
+class _ContextRule:
+    rule_id: str
+    effect: str
+    applies_to: frozenset[str]
+    actors: frozenset[str] = frozenset()
+
+    def applies(self, alias: _Alias) -> bool:
+        return alias.rule_id in self.applies_to and (not self.actors
+                                                     or alias.actor in self.actors)
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int
+    alias: _Alias
+    rule_id: str
+
+    @property
+    def rank(self) -> tuple[int, int, int, int]:
+        # Longest first; at equal length blockers win (they exist to silence an alias),
+        # then user aliases, then whatever was added later (it overrides), then leftmost.
+        return (self.start - self.end, not self.alias.blocker, not self.alias.is_user,
+                -self.alias.order)
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _fold(text: str) -> str:
+    """Accent-free spelling: "Türkiye" -> "Turkiye"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def _variants(alias: str, *, upper: bool) -> list[str]:
+    """Spellings matched for one alias: as written, accent-free, with either apostrophe,
+    and in ALL CAPS when ``upper`` (names of states and organisations, for headlines; the
+    other aliases skip it because every new spelling costs a vocabulary entry)."""
+    forms = [alias, _fold(alias)]
+    forms += [form.replace("'", "’") for form in forms] + [form.replace("’", "'")
+                                                          for form in forms]
+    if upper:
+        forms += [form.upper() for form in forms if any(char.islower() for char in form)]
+    return list(dict.fromkeys(forms))
+
+
+def _normalize_name(name: str) -> str:
+    """Loose key for :meth:`ActorTagger.resolve`: case, accents, dots, apostrophes,
+    hyphens, a leading "the" and a possessive do not matter."""
+    text = _fold(name).casefold().replace("’", "'").strip()
+    text = re.sub(r"^the\s+", "", text)
+    text = re.sub(r"'s?$", "", text)
+    text = text.replace(".", "").replace("-", " ")
+    return " ".join(text.split())
+
+
+def _string_list(record: Mapping[str, Any], key: str) -> list[str]:
+    value = record.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) and item.strip()
+                                              for item in value):
+        raise ValueError(ActorErrors.E102.format(key=key))
+    return [item.strip() for item in value]
+
+
+def _check_string(record: Mapping[str, Any], key: str) -> None:
+    if key in record and not (isinstance(record[key], str) and record[key].strip()):
+        raise ValueError(ActorErrors.E101.format(key=key, value=record[key]))
+
+
+def _max_length(pattern: list[dict[str, Any]]) -> int | None:
+    """The most tokens ``pattern`` can span, or None when an operator is unbounded."""
+    total = 0
+    for token in pattern:
+        op = token.get("OP")
+        if op in (None, "!", "?", "1"):
+            total += 1
+        elif isinstance(op, str) and re.fullmatch(r"\{\d*,?\d+\}", op):
+            total += int(op[1:-1].split(",")[-1])
+        else:
+            return None
+    return total
+
+
+def _leading_words(pattern: list[dict[str, Any]]) -> tuple[set[str], int] | None:
+    """Lower-cased words one of which must be among the first ``n`` tokens a pattern
+    matches, and ``n`` (a cheap pre-check before running the Matcher); None when that is
+    not known."""
+    words: set[str] = set()
+    for position, token in enumerate(pattern, start=1):
+        literal = None
+        for attr in ("LOWER", "ORTH", "NORM", "TEXT"):
+            value = token.get(attr)
+            if isinstance(value, str):
+                literal = [value]
+            elif isinstance(value, dict) and set(value) == {"IN"}:
+                literal = value["IN"]
+        if literal is None:
+            return None
+        words.update(str(word).lower() for word in literal)
+        if token.get("OP") not in ("?", "*"):
+            return words, position
+    return None
+
+
+def _is_sentence_start(token: Token) -> bool:
+    return token.i == 0 or bool(token.is_sent_start)
+
+
+def _has_name_neighbour(doc: Doc, start: int, end: int, covered: set[int]) -> bool:
+    """Whether a capitalised word that is not a title or another actor stands right
+    before or after ``doc[start:end]`` ("Michael Jordan", "Chad Smith"): the blank-pipeline
+    stand-in for NER."""
+    if start > 0 and not _is_sentence_start(doc[start]):
+        before = doc[start - 1]
+        if before.is_alpha and before.is_title and not _is_sentence_start(before) \
+                and before.text not in _NEIGHBOURS_OK and before.i not in covered:
+            return True
+    if end < len(doc) and not _is_sentence_start(doc[end]):
+        after = doc[end]
+        if after.is_alpha and after.is_title and after.text not in _NEIGHBOURS_OK \
+                and after.i not in covered:
+            return True
+    return False
+
+
+def _entity_bounds(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """The named entity (start, end) that holds ``doc[start]``, or None."""
+    if not doc[start].ent_type_:
+        return None
+    ent_start = start
+    while doc[ent_start].ent_iob_ == "I" and ent_start > 0:
+        ent_start -= 1
+    ent_end = max(end, start + 1)
+    while ent_end < len(doc) and doc[ent_end].ent_iob_ == "I":
+        ent_end += 1
+    return ent_start, ent_end
+
+
+def _entity_runs_on(doc: Doc, start: int, end: int, bounds: tuple[int, int],
+                    covered: set[int]) -> bool:
+    """Whether the entity holding the mention covers other name words ("Jordan River",
+    "Hunter Biden") rather than only punctuation, "the" or other actor mentions."""
+    ent_start, ent_end = bounds
+    for index in (*range(ent_start, start), *range(end, ent_end)):
+        token = doc[index]
+        if not token.is_alpha or token.text in _ENTITY_EXTRAS_OK or index in covered \
+                or token.text in _NEIGHBOURS_OK:
+            continue
+        return True
+    return False
+
+
+# --------------------------------------------------------------------------- component
+
+@Language.factory(
+    "framing_actors",
+    assigns=["doc.spans"],
+    requires=[],
+    default_config={
+        "spans_key": DEFAULT_SPANS_KEY,
+        "aliases": {},
+        "gazetteer": BUNDLED,
+        "leaders": BUNDLED,
+        "context": BUNDLED,
+        "agreeing_ent_types": list(DEFAULT_AGREEING_ENT_TYPES),
+        "reject_ent_types": list(DEFAULT_REJECT_ENT_TYPES),
+        "overwrite": True,
+        "scorer": {
+            "@scorers": "spacy.overlapping_labeled_spans_scorer.v1",
+            "spans_key": DEFAULT_SPANS_KEY,
+        },
+    },
+    default_score_weights={
+        f"spans_{DEFAULT_SPANS_KEY}_f": 1.0,
+        f"spans_{DEFAULT_SPANS_KEY}_p": 0.0,
+        f"spans_{DEFAULT_SPANS_KEY}_r": 0.0,
+        f"spans_{DEFAULT_SPANS_KEY}_per_type": None,
+    },
+)
+def make_actors(
+    nlp: Language,
+    name: str,
+    *,
+    spans_key: str,
+    aliases: dict[str, list[str]],
+    gazetteer: str | None,
+    leaders: str | None,
+    context: str | None,
+    agreeing_ent_types: list[str],
+    reject_ent_types: list[str],
+    overwrite: bool,
+    scorer: Callable | None,
+) -> ActorTagger:
+    return ActorTagger(nlp, name, spans_key=spans_key, aliases=aliases, gazetteer=gazetteer,
+                       leaders=leaders, context=context, agreeing_ent_types=agreeing_ent_types,
+                       reject_ent_types=reject_ent_types, overwrite=overwrite, scorer=scorer)
+
+
+class ActorTagger(Pipe):
+    """Tags mentions of states and collective actors from a JSONL gazetteer."""
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = "framing_actors",
+        *,
+        spans_key: str = DEFAULT_SPANS_KEY,
+        aliases: AliasMap | None = None,
+        gazetteer: str | None = BUNDLED,
+        leaders: str | None = BUNDLED,
+        context: str | None = BUNDLED,
+        agreeing_ent_types: Iterable[str] = DEFAULT_AGREEING_ENT_TYPES,
+        reject_ent_types: Iterable[str] = DEFAULT_REJECT_ENT_TYPES,
+        overwrite: bool = True,
+        scorer: Callable | None = overlapping_labeled_spans_score,
+    ) -> None:
+        self.nlp = nlp
+        self.name = name
+        self.spans_key = spans_key
+        self.gazetteer = self._check_source("gazetteer", gazetteer)
+        self.leaders = self._check_source("leaders", leaders)
+        self.context = self._check_source("context", context)
+        self.agreeing_ent_types = list(agreeing_ent_types)
+        self.reject_ent_types = list(reject_ent_types)
+        self.overwrite = overwrite
+        self.scorer = scorer
+        self.aliases: dict[str, list[str]] = self._check_aliases(aliases or {})
+        self._clear()
+        # The rule files are read on first use, not here: users often call add_pipe() and
+        # go (the files are a cheap read then), while spacy.load() replaces the rules from
+        # disk right away and a user path from the config may not exist on that machine.
+        self._loaded = False
+
+    # -- settings ------------------------------------------------------------------------
+
+    def _check_source(self, setting: str, value: Any) -> str | None:
+        if value is None or (isinstance(value, str) and value.strip()):
+            return value
+        if isinstance(value, Path):
+            return str(value)
+        raise ValueError(ActorErrors.E109.format(component=self.name, setting=setting,
+                                                 value=value))
+
+    def _check_aliases(self, aliases: Any) -> dict[str, list[str]]:
+        if not isinstance(aliases, Mapping):
+            raise ValueError(ActorErrors.E105.format(component=self.name, value=aliases))
+        checked: dict[str, list[str]] = {}
+        for actor, names in aliases.items():
+            if isinstance(names, str):
+                names = [names]
+            valid_names = isinstance(names, list | tuple) and all(
+                isinstance(alias, str) and alias.strip() for alias in names)
+            if not (isinstance(actor, str) and actor.strip()) or not valid_names:
+                raise ValueError(ActorErrors.E105.format(component=self.name,
+                                                         value={actor: names}))
+            checked[actor.strip()] = [alias.strip() for alias in names]
+        return checked
+
+    def _source_path(self, value: str | None, filename: str) -> Path | None:
+        if value is None:
+            return None
+        return package_data_path(filename) if value == BUNDLED else Path(value)
+
+    # -- rules ---------------------------------------------------------------------------
+
+    @property
+    def patterns(self) -> list[Pattern]:
+        """The current actor records (gazetteer, leaders and added patterns)."""
+        self._ensure_loaded()
+        return [dict(record) for record in self._records]
+
+    @property
+    def context_patterns(self) -> list[Pattern]:
+        """The current context rules."""
+        self._ensure_loaded()
+        return [dict(record) for record in self._context_records]
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return (LABEL,)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        self._ensure_loaded()
+        return tuple(sorted({alias.rule_id for alias in self._alias_by_key.values()
+                             if not alias.blocker} | {RULE_INSTITUTION}))
+
+    def __len__(self) -> int:
+        self._ensure_loaded()
+        return len(self._records)
+
+    def known_actors(self) -> list[str]:
+        """Canonical names of every actor the component can tag, sorted."""
+        self._ensure_loaded()
+        return sorted(self._actors)
+
+    def resolve(self, name: str) -> str | None:
+        """The canonical actor for a canonical name or any alias ("Beijing", "the U.S.",
+        "Xi Jinping", "pyongyang"), or None. Case, accents, dots, a leading "the" and a
+        possessive are ignored."""
+        self._ensure_loaded()
+        if not isinstance(name, str):
+            return None
+        return self._resolve_index.get(_normalize_name(name))
+
+    def add_aliases(self, aliases: AliasMap) -> None:
+        """Add aliases (canonical actor -> alias strings); an unknown canonical name becomes
+        a new actor. User aliases win over gazetteer aliases that are spelled alike."""
+        self._ensure_loaded()
+        checked = self._check_aliases(aliases)
+        for actor, names in checked.items():
+            merged = self.aliases.setdefault(actor, [])
+            merged.extend(alias for alias in names if alias not in merged)
+        self._add_user_aliases(checked)
+
+    def clear(self) -> None:
+        """Remove every rule and alias (the files are not read again until initialize)."""
+        self._clear()
+        self.aliases = {}
+        self._loaded = True
+
+    def _clear(self) -> None:
+        self._records: list[Pattern] = []
+        self._context_records: list[Pattern] = []
+        self._actors: dict[str, str] = {}  # canonical -> kind
+        self._alias_by_key: dict[int, _Alias] = {}
+        self._resolve_index: dict[str, str] = {}
+        self._word_aliases: dict[str, _Alias] = {}  # aliases without spaces
+        self._dotted_aliases: set[str] = set()  # one-token aliases with dots: "U.S."
+        self._order = 0
+        self.phrase_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        # One matcher for the words after a mention (extend and reject rules), one for the
+        # words before it (reject_before rules): each window is matched once.
+        self._after_matcher = Matcher(self.nlp.vocab)
+        self._before_matcher = Matcher(self.nlp.vocab)
+        self._context_rules: dict[int, _ContextRule] = {}
+        self._context_span = 0
+        self._after_first_words: set[str] | None = set()
+        self._after_first_span = 1
+        self._before_rules: list[_ContextRule] = []
+        self._glued: re.Pattern[str] | None = None
+        # ORTH hash -> actors named inside a glued token ("U.S.-China"); () for other words.
+        self._glued_by_orth: dict[int, tuple[tuple[str, str], ...]] = {}
+
+    def _ensure_loaded(self) -> None:
+        if not self._loaded:
+            self._load_configured()
+
+    def _load_configured(self, patterns: Any = None) -> None:
+        """Read the configured gazetteer, leaders and context files, then ``patterns``,
+        then the configured aliases; on an error the component is left empty (and the
+        next use tries again)."""
+        self._clear()
+        try:
+            for setting, filename in ((self.gazetteer, GAZETTEER_FILE),
+                                      (self.leaders, LEADERS_FILE)):
+                path = self._source_path(setting, filename)
+                if path is not None:
+                    self._add_records(self._read_file(path, context=False))
+            context_path = self._source_path(self.context, CONTEXT_FILE)
+            if context_path is not None:
+                self._add_context_records(self._read_file(context_path, context=True))
+            if patterns is not None:
+                for located in self._located_patterns(patterns):
+                    self._add_records(located)
+            self._add_user_aliases(self.aliases)
+        except Exception:
+            self._clear()
+            self._loaded = False
+            raise
+        self._loaded = True
+
+    def initialize(
+        self,
+        get_examples: Callable[[], Iterable[Any]] | None = None,
+        *,
+        nlp: Language | None = None,
+        patterns: PathLikeStr | Sequence[PathLikeStr] | Sequence[Pattern] | None = None,
+    ) -> None:
+        """(Re)load the rules: the configured gazetteer, leaders and context files, then
+        ``patterns`` (actor records, or the path or paths of JSONL files of them), then
+        the configured aliases."""
+        self._load_configured(patterns)
+
+    def _located_patterns(self, patterns: Any) -> list[list[tuple[Pattern, str, int]]]:
+        if isinstance(patterns, str | Path):
+            return [self._read_file(Path(patterns), context=False)]
+        if isinstance(patterns, Mapping | bytes) or not isinstance(patterns, Iterable):
+            raise TypeError(ActorErrors.E100.format(component=self.name,
+                                                    kind=type(patterns).__name__))
+        items = list(patterns)
+        if items and all(isinstance(item, str | Path) for item in items):
+            return [self._read_file(Path(item), context=False) for item in items]
+        origin = f"{self.name}.patterns"
+        records = check_rules(items, required=_ACTOR_KEYS, allowed=_ACTOR_ALLOWED,
+                              origin=origin)
+        return [[(record, origin, index) for index, record in enumerate(records)]]
+
+    def add_patterns(self, patterns: Iterable[Pattern]) -> None:
+        """Add actor records given as Python dicts; errors name the record's index."""
+        self._ensure_loaded()
+        origin = f"{self.name}.add_patterns"
+        records = check_rules(list(patterns), required=_ACTOR_KEYS, allowed=_ACTOR_ALLOWED,
+                              origin=origin)
+        self._add_records([(record, origin, index) for index, record in enumerate(records)])
+
+    @staticmethod
+    def _read_file(path: Path, *, context: bool) -> list[tuple[Pattern, str, int]]:
+        required, allowed = (_CONTEXT_KEYS, _CONTEXT_ALLOWED) if context \
+            else (_ACTOR_KEYS, _ACTOR_ALLOWED)
+        records = read_rules(path, required=required, allowed=allowed)
+        # read_rules skips blank and // lines; recover each record's line for later errors.
+        lines = [number for number, line in
+                 enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+                 if line.strip() and not line.strip().startswith("//")]
+        return [(record, str(path), line) for record, line in zip(records, lines, strict=True)]
+
+    # -- compiling actor records ---------------------------------------------------------
+
+    def _add_records(self, located: Sequence[tuple[Pattern, str, int]]) -> None:
+        # Check everything first so that a bad record leaves the current rules untouched.
+        compiled: list[tuple[Pattern, list[tuple[str, _Alias]]]] = []
+        order = self._order
+        for record, origin, line in located:
+            try:
+                entries = self._compile_record(record, order)
+            except ValueError as err:
+                message = str(err).strip().replace("\n", " ")
+                raise RuleError(Errors.E001.format(path=origin, line=line, message=message)) \
+                    from err
+            order += 1
+            compiled.append((dict(record), entries))
+        self._order = order
+        for record, entries in compiled:
+            self._records.append(record)
+            actor = record["actor"].strip()
+            kind = record.get("kind", "state" if "person" not in record else "")
+            if kind or actor not in self._actors:
+                self._actors[actor] = kind or "state"
+            self._add_entries(entries)
+        self._glued = self._glued_pattern()
+        self._glued_by_orth = {}
+
+    def _compile_record(self, record: Mapping[str, Any], order: int) -> list[tuple[str, _Alias]]:
+        for key in ("actor", "kind", "person", "role", "note"):
+            _check_string(record, key)
+        if not isinstance(record["actor"], str) or not record["actor"].strip():
+            raise ValueError(ActorErrors.E101.format(key="actor", value=record["actor"]))
+        actor = record["actor"].strip()
+        is_leader = "person" in record
+        if is_leader:
+            misplaced = sorted({"kind", "demonyms", "capitals", "institutions"} & record.keys())
+            if misplaced:
+                raise ValueError(ActorErrors.E104.format(keys=", ".join(misplaced)))
+        elif "short_names" in record or "role" in record:
+            raise ValueError(ActorErrors.E103.format(
+                keys=", ".join(sorted({"short_names", "role"} & record.keys()))))
+        ambiguous = set(_string_list(record, "ambiguous"))
+        entries: list[tuple[str, _Alias]] = []
+        if is_leader:
+            person = record["person"].strip()
+            for key in _LEADER_FIELDS:
+                for alias in _string_list(record, key):
+                    entries.append((alias, _Alias(
+                        actor=actor, rule_id=RULE_LEADER, order=order,
+                        ambiguous=alias in ambiguous, person=person,
+                        short=key == "short_names",
+                        single_word_name=len(self.nlp.make_doc(alias)) == 1)))
+        else:
+            name_rule = RULE_ORGANIZATION if record.get("kind") in _ORGANIZATION_KINDS \
+                else RULE_COUNTRY
+            names = [actor, *_string_list(record, "names")]
+            for key, rule_id in _ALIAS_FIELDS.items():
+                for alias in (names if key == "names" else _string_list(record, key)):
+                    entries.append((alias, _Alias(actor=actor, rule_id=rule_id or name_rule,
+                                                  order=order, ambiguous=alias in ambiguous)))
+        known = {alias for alias, _ in entries}
+        unknown = sorted(ambiguous - known)
+        if unknown:
+            raise ValueError(ActorErrors.E106.format(aliases=", ".join(map(repr, unknown))))
+        for blocker in _string_list(record, "blockers"):
+            entries.append((blocker, _Alias(actor=actor, rule_id="blocker", order=order,
+                                            blocker=True)))
+        return entries
+
+    def _add_entries(self, entries: Iterable[tuple[str, _Alias]]) -> None:
+        for alias, meaning in entries:
+            key = f"{self.name}:{meaning.order}:{meaning.rule_id}:{alias}"
+            key_id = self.nlp.vocab.strings.add(key)
+            self._alias_by_key[key_id] = meaning
+            upper = meaning.rule_id in (RULE_COUNTRY, RULE_ORGANIZATION)
+            self.phrase_matcher.add(key, [self.nlp.make_doc(form)
+                                          for form in _variants(alias, upper=upper)])
+            if meaning.blocker:
+                continue
+            if not meaning.short:
+                self._resolve_index.setdefault(_normalize_name(alias), meaning.actor)
+            if meaning.is_user:
+                self._resolve_index[_normalize_name(alias)] = meaning.actor
+            self._resolve_index.setdefault(_normalize_name(meaning.actor), meaning.actor)
+            if not meaning.short and not any(char.isspace() for char in alias):
+                self._word_aliases[alias] = meaning
+                if "." in alias and len(self.nlp.make_doc(alias)) == 1:
+                    self._dotted_aliases.add(alias)
+
+    def _add_user_aliases(self, aliases: Mapping[str, Sequence[str]]) -> None:
+        entries: list[tuple[str, _Alias]] = []
+        for actor, names in aliases.items():
+            # A new actor is also matched by its own name; a known one already is.
+            spellings = list(names) if actor in self._actors else [actor, *names]
+            self._actors.setdefault(actor, "user")
+            for alias in dict.fromkeys(spellings):
+                previous = self._resolve_index.get(_normalize_name(alias))
+                if previous is not None and previous != actor:
+                    warnings.warn(ActorWarnings.W100.format(component=self.name, alias=alias,
+                                                            previous=previous, actor=actor),
+                                  stacklevel=3)
+                entries.append((alias, _Alias(actor=actor, rule_id=RULE_USER,
+                                              order=self._order)))
+            self._order += 1
+        self._add_entries(entries)
+        self._glued = self._glued_pattern()
+        self._glued_by_orth = {}
+
+    def _glued_pattern(self) -> re.Pattern[str] | None:
+        # The tokenizer keeps "U.S.-led" and "U.S.-China" as one token, so no phrase can
+        # match inside them; a regex over the text finds these tokens instead.
+        dotted = sorted(self._dotted_aliases, key=len, reverse=True)
+        if not dotted:
+            return None
+        joined = "|".join(re.escape(alias) for alias in dotted)
+        return re.compile(rf"(?:{joined})[{''.join(_GLUE_HYPHENS)}](?=\w)")
+
+    # -- compiling context rules ---------------------------------------------------------
+
+    def _add_context_records(self, located: Sequence[tuple[Pattern, str, int]]) -> None:
+        compiled: list[tuple[Pattern, _ContextRule, int]] = []
+        scratch = Matcher(self.nlp.vocab, validate=True)
+        for record, origin, line in located:
+            try:
+                rule, length = self._compile_context(record, scratch, line)
+            except (ValueError, MatchPatternError) as err:
+                message = str(err).strip().replace("\n", " ")
+                raise RuleError(Errors.E001.format(path=origin, line=line, message=message)) \
+                    from err
+            compiled.append((dict(record), rule, length))
+        for record, rule, length in compiled:
+            key = f"{self.name}:context:{len(self._context_records)}:{rule.rule_id}"
+            self._context_records.append(record)
+            if rule.effect == "reject_before":
+                self._before_matcher.add(key, [record["pattern"]])
+                self._before_rules.append(rule)
+            else:
+                self._after_matcher.add(key, [record["pattern"]])
+                leading = _leading_words(record["pattern"])
+                if leading is None or self._after_first_words is None:
+                    self._after_first_words = None
+                else:
+                    self._after_first_words |= leading[0]
+                    self._after_first_span = max(self._after_first_span, leading[1])
+            self._context_rules[self.nlp.vocab.strings[key]] = rule
+            self._context_span = max(self._context_span, length)
+
+    @staticmethod
+    def _compile_context(record: Mapping[str, Any], scratch: Matcher,
+                         line: int) -> tuple[_ContextRule, int]:
+        _check_string(record, "id")
+        if not isinstance(record["id"], str):
+            raise ValueError(ActorErrors.E101.format(key="id", value=record["id"]))
+        if record["effect"] not in _EFFECTS:
+            raise ValueError(ActorErrors.E107.format(value=record["effect"]))
+        pattern = record["pattern"]
+        length = _max_length(pattern) if isinstance(pattern, list) and pattern and all(
+            isinstance(token, dict) for token in pattern) else None
+        if not length:
+            raise ValueError(ActorErrors.E108)
+        scratch.add(f"line {line}", [pattern])
+        applies_to = frozenset(_string_list(record, "applies_to") or _BASE_RULES)
+        unknown = sorted(applies_to - set(_BASE_RULES))
+        if unknown:
+            raise ValueError(ActorErrors.E110.format(unknown=", ".join(unknown),
+                                                     known=", ".join(_BASE_RULES)))
+        actors = frozenset(_string_list(record, "actors"))
+        return _ContextRule(rule_id=record["id"], effect=record["effect"],
+                            applies_to=applies_to, actors=actors), length
+
+    # -- processing ----------------------------------------------------------------------
+
+    def __call__(self, doc: Doc) -> Doc:
+        error_handler = self.get_error_handler()
+        try:
+            self.set_annotations(doc, self.match(doc))
+        except Exception as err:
+            return error_handler(self.name, self, [doc], err)
+        return doc
+
+    def match(self, doc: Doc) -> list[Span]:
+        """The actor mentions in ``doc``, after the ambiguity checks and longest match."""
+        self._ensure_loaded()
+        if len(doc) == 0 or not self._alias_by_key:
+            return []
+        raw = [(self._alias_by_key[key], start, end)
+               for key, start, end in self.phrase_matcher(doc)]
+        has_ents = doc.has_annotation("ENT_IOB")
+        covered = {index for alias, start, end in raw if not alias.blocker
+                   for index in range(start, end)}
+        candidates: list[_Candidate] = []
+        for alias, start, end in raw:
+            if alias.blocker:
+                candidates.append(_Candidate(start, end, alias, alias.rule_id))
+            elif self._accepts(doc, start, end, alias, has_ents=has_ents, covered=covered):
+                candidates.extend(self._with_context(doc, start, end, alias))
+        kept: list[_Candidate] = []
+        taken: set[int] = set()
+        for candidate in sorted(candidates, key=lambda c: (c.rank, c.start)):
+            if taken.isdisjoint(range(candidate.start, candidate.end)):
+                kept.append(candidate)
+                taken.update(range(candidate.start, candidate.end))
+        kept = [candidate for candidate in kept if not candidate.alias.blocker]
+        named_in_full = {c.alias.person for c in kept if c.alias.person and not c.alias.short}
+        spans = [Span(doc, c.start, c.end, label=LABEL, kb_id=c.alias.actor, span_id=c.rule_id)
+                 for c in kept if not c.alias.short or c.alias.person in named_in_full]
+        spans.extend(self._glued_mentions(doc, taken))
+        return sorted(spans, key=lambda span: (span.start, span.end, span.kb_id_))
+
+    def _accepts(self, doc: Doc, start: int, end: int, alias: _Alias, *, has_ents: bool,
+                 covered: set[int]) -> bool:
+        if has_ents and self.reject_ent_types and alias.person is None and any(
+            doc[index].ent_type_ in self.reject_ent_types for index in range(start, end)
+        ):
+            return False
+        bounds = _entity_bounds(doc, start, end) if has_ents else None
+        if bounds is not None and alias.person is None and doc[start].ent_type_ == "PERSON" \
+                and _entity_runs_on(doc, end, end, (end, bounds[1]), covered):
+            # A person's name that starts with an alias: "Dutch Ruppersberger".
+            return False
+        if not (alias.ambiguous or alias.single_word_name):
+            return True
+        if not has_ents:
+            return not _has_name_neighbour(doc, start, end, covered)
+        if alias.ambiguous:
+            agreeing = ("PERSON",) if alias.person else self.agreeing_ent_types
+            if bounds is None or any(doc[index].ent_type_ not in agreeing
+                                     for index in range(start, end)):
+                return False
+        return bounds is None or not _entity_runs_on(doc, start, end, bounds, covered)
+
+    def _with_context(self, doc: Doc, start: int, end: int, alias: _Alias) -> list[_Candidate]:
+        """The mention, unless a context rule rejects it, plus its extension over an
+        institution ("China" + "'s Foreign Ministry")."""
+        mention = _Candidate(start, end, alias, alias.rule_id)
+        if alias.rule_id not in _BASE_RULES or not self._context_span:
+            return [mention]
+        rules = self._context_rules
+        if start > 0 and any(rule.applies(alias) for rule in self._before_rules):
+            before = doc[max(start - self._context_span, 0):start]
+            for key, _, match_end in self._before_matcher(before):
+                if match_end == len(before) and rules[key].applies(alias):
+                    return []
+        if end >= len(doc) or not len(self._after_matcher):
+            return [mention]
+        window = doc[end:min(end + self._context_span, len(doc))]
+        first_words = self._after_first_words
+        if first_words is not None and not any(token.lower_ in first_words
+                                               for token in window[:self._after_first_span]):
+            return [mention]
+        longest = 0
+        for key, match_start, match_end in self._after_matcher(window):
+            rule = rules[key]
+            if match_start != 0 or not rule.applies(alias):
+                continue
+            if rule.effect == "reject":
+                return []
+            longest = max(longest, match_end)
+        if not longest:
+            return [mention]
+        return [mention, _Candidate(start, end + longest, alias, RULE_INSTITUTION)]
+
+    def _glued_mentions(self, doc: Doc, taken: set[int]) -> list[Span]:
+        """Mentions inside tokens such as "U.S.-led" or "U.S.-China" (one span per actor
+        over the whole token)."""
+        if self._glued is None:
+            return []
+        # Each distinct word is checked once per component (cached by its hash), so a doc
+        # costs one pass in C over its token hashes plus a look-up per distinct word.
+        orths = doc.to_array(ORTH)
+        found: list[tuple[int, tuple[tuple[str, str], ...]]] = []
+        for orth in numpy.unique(orths).tolist():
+            actors = self._glued_by_orth.get(orth)
+            if actors is None:
+                actors = self._glued_by_orth[orth] = self._glued_actors(
+                    self.nlp.vocab.strings[orth])
+            if actors:
+                found.append((orth, actors))
+        spans: list[Span] = []
+        for orth, actors in found:
+            for index in numpy.flatnonzero(orths == orth).tolist():
+                if index not in taken:
+                    spans.extend(Span(doc, index, index + 1, label=LABEL, kb_id=actor,
+                                      span_id=rule_id) for actor, rule_id in actors)
+        return spans
+
+    def _glued_actors(self, word: str) -> tuple[tuple[str, str], ...]:
+        """(actor, rule id) for each actor named in a word like "U.S.-China"."""
+        if self._glued is None or not self._glued.match(word):
+            return ()
+        actors: dict[str, str] = {}
+        for part in re.split(f"[{''.join(_GLUE_HYPHENS)}]", word):
+            alias = self._word_aliases.get(part)
+            if alias is not None and not alias.short:
+                actors.setdefault(alias.actor, alias.rule_id)
+        return tuple(actors.items())
+
+    def set_annotations(self, doc: Doc, spans: list[Span]) -> None:
+        if self.spans_key in doc.spans and not self.overwrite:
+            spans = sorted([*doc.spans[self.spans_key], *spans])
+        doc.spans[self.spans_key] = spans
+
+    def score(self, examples: Iterable[Any], **kwargs: Any) -> dict[str, Any]:
+        if self.scorer is None:
+            return {}
+        return self.scorer(examples, **kwargs)
+
+    # -- serialization -------------------------------------------------------------------
+
+    def _settings(self) -> dict[str, Any]:
+        return {"spans_key": self.spans_key, "aliases": self.aliases,
+                "gazetteer": self.gazetteer, "leaders": self.leaders, "context": self.context,
+                "agreeing_ent_types": list(self.agreeing_ent_types),
+                "reject_ent_types": list(self.reject_ent_types), "overwrite": self.overwrite}
+
+    def _apply_settings(self, settings: Mapping[str, Any]) -> None:
+        self.spans_key = settings.get("spans_key", self.spans_key)
+        self.aliases = self._check_aliases(settings.get("aliases", self.aliases))
+        for setting in ("gazetteer", "leaders", "context"):
+            if setting in settings:
+                setattr(self, setting, self._check_source(setting, settings[setting]))
+        self.agreeing_ent_types = list(settings.get("agreeing_ent_types",
+                                                    self.agreeing_ent_types))
+        self.reject_ent_types = list(settings.get("reject_ent_types", self.reject_ent_types))
+        self.overwrite = settings.get("overwrite", self.overwrite)
+
+    def _restore(self, records: list[Pattern], context_records: list[Pattern]) -> None:
+        self._clear()
+        self._loaded = True
+        origin = f"{self.name}.patterns"
+        self._add_records([(record, origin, index) for index, record in enumerate(records)])
+        self._add_context_records([(record, f"{self.name}.context", index)
+                                   for index, record in enumerate(context_records)])
+        self._add_user_aliases(self.aliases)
+
+    def _restore_loaded(self, loaded: Mapping[str, list[Pattern]]) -> None:
+        # What was excluded from serialization keeps its current value (read from the
+        # configured files only when needed).
+        records = loaded.get("patterns")
+        if records is None:
+            records = self.patterns
+        context_records = loaded.get("context")
+        if context_records is None:
+            context_records = self.context_patterns
+        self._restore(records, context_records)
+
+    def to_bytes(self, *, exclude: Iterable[str] = SimpleFrozenList()) -> bytes:
+        serializers = {
+            "cfg": lambda: srsly.json_dumps(self._settings()),
+            "patterns": lambda: srsly.json_dumps(self.patterns),
+            "context": lambda: srsly.json_dumps(self.context_patterns),
+        }
+        return util.to_bytes(serializers, exclude)
+
+    def from_bytes(self, bytes_data: bytes, *,
+                   exclude: Iterable[str] = SimpleFrozenList()) -> ActorTagger:
+        loaded: dict[str, Any] = {}
+        deserializers = {
+            "cfg": lambda b: loaded.__setitem__("cfg", srsly.json_loads(b)),
+            "patterns": lambda b: loaded.__setitem__("patterns", srsly.json_loads(b)),
+            "context": lambda b: loaded.__setitem__("context", srsly.json_loads(b)),
+        }
+        util.from_bytes(bytes_data, deserializers, exclude)
+        self._apply_settings(loaded.get("cfg", {}))
+        self._restore_loaded(loaded)
+        return self
+
+    def to_disk(self, path: PathLikeStr, *,
+                exclude: Iterable[str] = SimpleFrozenList()) -> None:
+        path = util.ensure_path(path)
+        serializers = {
+            _CFG_FILENAME: lambda p: srsly.write_json(p, self._settings()),
+            _GAZETTEER_FILENAME: lambda p: write_rules(p, self.patterns),
+            _CONTEXT_FILENAME: lambda p: write_rules(p, self.context_patterns),
+        }
+        util.to_disk(path, serializers, exclude)
+
+    def from_disk(self, path: PathLikeStr, *,
+                  exclude: Iterable[str] = SimpleFrozenList()) -> ActorTagger:
+        path = util.ensure_path(path)
+        loaded: dict[str, list[Pattern]] = {}
+        deserializers = {
+            _CFG_FILENAME: lambda p: self._apply_settings(srsly.read_json(p)),
+            _GAZETTEER_FILENAME: lambda p: loaded.__setitem__(
+                "patterns", [record for record, _, _ in self._read_file(Path(p), context=False)]),
+            _CONTEXT_FILENAME: lambda p: loaded.__setitem__(
+                "context", [record for record, _, _ in self._read_file(Path(p), context=True)]),
+        }
+        util.from_disk(path, deserializers, exclude)
+        if "patterns" in loaded or "context" in loaded:
+            self._restore_loaded(loaded)
+        return self
+
+
+# spaCy validates initialize() settings with a pydantic model built from the method's
+# signature; with postponed annotations those are strings naming this module's types
+# (Pattern, PathLikeStr), which pydantic cannot resolve from spaCy's namespace.
+ActorTagger.initialize.__annotations__ = typing.get_type_hints(
+    ActorTagger.initialize, globalns={**globals(), "Language": Language})

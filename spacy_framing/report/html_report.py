@@ -1,0 +1,242 @@
+"""The ``--format html`` output: one self-contained, offline HTML file.
+
+It holds the summary, the profiles table, an inline SVG chart of device shares per
+outlet with their confidence intervals, the cross-outlet statistics, the evidence and
+every article with its spans highlighted in displaCy's span style. No external script,
+style sheet or font is referenced, and every piece of article text is HTML-escaped
+(Jinja2 autoescaping for the page, displaCy's escaping for the highlighted articles,
+``html.escape`` for the SVG), so an article cannot inject markup or script.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from html import escape
+from importlib import resources
+from itertools import pairwise
+from typing import Any
+
+from jinja2 import Environment, select_autoescape
+from markupsafe import Markup
+
+from ._format import active_labels, agency_cell, number, pct, share_cell, top_items
+
+OUTLET_COLOURS: tuple[str, ...] = (
+    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf",
+)
+SPAN_COLOURS: dict[str, str] = {
+    "LOSS_OF_INFLUENCE": "#f4a582", "FAIT_ACCOMPLI": "#d6604d", "BARGAINING_CHIP": "#fddbc7",
+    "DILEMMA": "#92c5de", "STRATEGIC_GAME": "#c2a5cf", "DEPENDENCY": "#a6dba0",
+    "STABILITY": "#b8e186", "ESCALATION": "#f1b6da", "LEGALITY": "#dfc27d",
+    "EMOTION": "#fdb863", "SILENCE": "#bababa", "HEDGE": "#e0e0e0", "BOOSTER": "#ffffbf",
+    "SOURCE": "#80cdc1", "TARGET": "#fee08b",
+}
+_TEMPLATE = "report.html"
+
+
+def render_html(result: Mapping[str, Any], *,
+                documents: Sequence[Mapping[str, Any]] = ()) -> str:
+    environment = Environment(autoescape=select_autoescape(default=True,
+                                                           default_for_string=True))
+    template_text = resources.files("spacy_framing.report").joinpath(
+        "templates", _TEMPLATE).read_text(encoding="utf-8")
+    template = environment.from_string(template_text)
+    outlets = result["outlets"]
+    names = [o["name"] for o in outlets]
+    labels = active_labels(outlets)
+    divergence = result.get("divergence") or {}
+    model = result.get("contrast_model") or {}
+    return template.render(
+        target=result["target"],
+        summary=result.get("summary", []),
+        notes=result.get("notes", []),
+        names=names,
+        outlets=outlets,
+        colours={name: OUTLET_COLOURS[i % len(OUTLET_COLOURS)] for i, name in enumerate(names)},
+        profile_rows=_profile_rows(outlets, labels),
+        chart=Markup(device_chart_svg(result)),
+        divergence=divergence,
+        divergence_rows=[(name, [number(v) for v in row]) for name, row in zip(
+            divergence.get("outlets") or [], divergence.get("jensen_shannon") or [],
+            strict=False)],
+        p_value=number(divergence.get("p_value"), 3),
+        statistic=number(divergence.get("statistic")),
+        model=model,
+        accuracy=number(model.get("cv_balanced_accuracy")),
+        chance=number(model.get("chance")),
+        evidence=_evidence_rows(outlets),
+        articles=[_article(doc, result["target"]) for doc in documents],
+        legend=[(label, SPAN_COLOURS.get(label, "#dddddd"))
+                for label in [*labels, "HEDGE", "BOOSTER", "SOURCE", "TARGET"]],
+    )
+
+
+def _profile_rows(outlets: Sequence[Mapping[str, Any]],
+                  labels: Sequence[str]) -> list[tuple[str, list[str]]]:
+    rows: list[tuple[str, list[str]]] = [
+        ("documents", [str(o["documents"]) for o in outlets]),
+        ("target sentences", [f"{o['target_sentences']} of {o['sentences']}" for o in outlets]),
+        ("CI resampling", [o["ci_resampling"] for o in outlets]),
+    ]
+    rows += [(label, [share_cell(o["devices"][label]).replace("  ", " · ") for o in outlets])
+             for label in labels]
+    rows += [
+        ("hedges / 100 tokens", [number(o["hedge_density"]) for o in outlets]),
+        ("boosters / 100 tokens", [number(o["booster_density"]) for o in outlets]),
+        ("uncertain sentences", [pct(o["uncertain_share"]) for o in outlets]),
+    ]
+    if outlets:
+        rows += [(f"sources: {kind}", [str(o["sources"].get(kind, 0)) for o in outlets])
+                 for kind in outlets[0]["sources"]]
+    rows += [
+        ("source actors", [top_items(o["source_actors"]) for o in outlets]),
+        ("agent / affected / other", [agency_cell(o["agency"]) for o in outlets]),
+    ]
+    return rows
+
+
+def _evidence_rows(outlets: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    rows = []
+    for outlet in outlets:
+        for item in outlet["evidence"]:
+            start, end = item["span"]
+            text = item["text"]
+            rows.append({"outlet": outlet["name"], "label": item["label"],
+                         "doc_id": item["doc_id"], "voice": item["voice"],
+                         "before": text[:start], "span": text[start:end], "after": text[end:]})
+    return rows
+
+
+# --- the chart ----------------------------------------------------------------------
+
+
+def device_chart_svg(result: Mapping[str, Any]) -> str:
+    """Grouped horizontal bars: each active label's share per outlet, with its 95% CI."""
+    outlets = result["outlets"]
+    labels = active_labels(outlets)
+    names = [o["name"] for o in outlets]
+    if not outlets or not labels:
+        return '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>'
+    bar, gap, label_width, plot_width = 12, 10, 190, 440
+    group = bar * len(outlets) + gap
+    legend_height = 18 * len(outlets) + 8
+    top = 20
+    height = top + group * len(labels) + 30 + legend_height
+    width = label_width + plot_width + 40
+    highest = max((o["devices"][label]["ci"][1] for o in outlets for label in labels),
+                  default=0.0)
+    scale_max = max(0.1, min(1.0, (int(highest * 10) + 1) / 10))
+
+    def x(value: float) -> float:
+        return label_width + plot_width * min(max(value, 0.0), scale_max) / scale_max
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="{width}" '
+             f'height="{height}" viewBox="0 0 {width} {height}" role="img" '
+             f'aria-label="Device shares per outlet with 95% confidence intervals">']
+    ticks = 5
+    for k in range(ticks + 1):
+        value = scale_max * k / ticks
+        tx = x(value)
+        parts.append(f'<line x1="{tx:.1f}" y1="{top - 6}" x2="{tx:.1f}" '
+                     f'y2="{top + group * len(labels)}" stroke="#ddd"/>')
+        parts.append(f'<text x="{tx:.1f}" y="{top - 8}" font-size="10" '
+                     f'text-anchor="middle" fill="#555">{100 * value:.0f}%</text>')
+    for i, label in enumerate(labels):
+        y0 = top + i * group
+        parts.append(f'<text x="{label_width - 8}" y="{y0 + group / 2:.1f}" font-size="11" '
+                     f'text-anchor="end" dominant-baseline="middle">{escape(label)}</text>')
+        for j, outlet in enumerate(outlets):
+            stats = outlet["devices"][label]
+            colour = OUTLET_COLOURS[j % len(OUTLET_COLOURS)]
+            y = y0 + j * bar
+            share, (low, high) = stats["share"], stats["ci"]
+            title = escape(f"{outlet['name']} {label}: {stats['count']} of "
+                           f"{outlet['target_sentences']} sentences, {100 * share:.0f}% "
+                           f"(95% CI {100 * low:.0f}–{100 * high:.0f}%)")
+            parts.append(f'<g class="bar" data-outlet="{escape(outlet["name"])}" '
+                         f'data-label="{escape(label)}" data-share="{share}">'
+                         f'<title>{title}</title>'
+                         f'<rect x="{label_width}" y="{y + 1}" '
+                         f'width="{x(share) - label_width:.1f}" '
+                         f'height="{bar - 2}" fill="{colour}" fill-opacity="0.8"/>'
+                         f'<line x1="{x(low):.1f}" y1="{y + bar / 2:.1f}" x2="{x(high):.1f}" '
+                         f'y2="{y + bar / 2:.1f}" stroke="#222" stroke-width="1.2"/>'
+                         f'<line x1="{x(low):.1f}" y1="{y + 2}" x2="{x(low):.1f}" '
+                         f'y2="{y + bar - 2}" stroke="#222"/>'
+                         f'<line x1="{x(high):.1f}" y1="{y + 2}" x2="{x(high):.1f}" '
+                         f'y2="{y + bar - 2}" stroke="#222"/></g>')
+    legend_top = top + group * len(labels) + 24
+    for j, name in enumerate(names):
+        ly = legend_top + 18 * j
+        parts.append(f'<rect x="{label_width}" y="{ly}" width="12" height="12" '
+                     f'fill="{OUTLET_COLOURS[j % len(OUTLET_COLOURS)]}"/>'
+                     f'<text x="{label_width + 18}" y="{ly + 10}" font-size="11">'
+                     f'{escape(name)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+# --- the articles -------------------------------------------------------------------
+
+
+def _article(doc: Mapping[str, Any], target: str) -> dict[str, Any]:
+    from spacy import displacy
+
+    text: str = doc["text"]
+    spans = _highlight_spans(doc, target)
+    paragraphs = []
+    for match in re.finditer(r"[^\n]+", text):
+        start, end = match.span()
+        if not text[start:end].strip():
+            continue
+        inside = [(max(s, start), min(e, end), label) for s, e, label in spans
+                  if s < end and e > start]
+        paragraphs.append(_manual_paragraph(text, start, end, inside))
+    colours = {escape(label): colour for label, colour in SPAN_COLOURS.items()}
+    # No minify: the newlines in displaCy's templates are the spaces between tokens.
+    markup = displacy.render(paragraphs, style="span", manual=True, page=False, minify=False,
+                             options={"colors": colours}) if paragraphs else ""
+    return {
+        "doc_id": doc.get("doc_id"),
+        "outlet": doc.get("outlet"),
+        "title": doc.get("title"),
+        "date": doc.get("date"),
+        "markup": Markup(markup),
+    }
+
+
+def _highlight_spans(doc: Mapping[str, Any], target: str) -> list[tuple[int, int, str]]:
+    spans = [(s["start_char"], s["end_char"], s["label"]) for s in doc["spans"]
+             if s["group"] in ("framing", "hedges")]
+    spans += [(s["start_char"], s["end_char"], "TARGET") for s in doc["spans"]
+              if s["group"] == "actors" and s.get("actor") == target]
+    spans += [(s["start_char"], s["end_char"], "SOURCE") for s in doc["sources"]]
+    return sorted(spans)
+
+
+def _manual_paragraph(text: str, start: int, end: int,
+                      spans: Sequence[tuple[int, int, str]]) -> dict[str, Any]:
+    """displaCy's manual span format for one paragraph: whitespace-separated pieces cut
+    further at span boundaries, so that every span covers whole pieces."""
+    cuts = sorted({b for s, e, _ in spans for b in (s, e)})
+    tokens: list[str] = []
+    token_starts: list[int] = []
+    for match in re.finditer(r"\S+", text[start:end]):
+        piece_start = start + match.start()
+        piece_end = start + match.end()
+        bounds = [piece_start, *[c for c in cuts if piece_start < c < piece_end], piece_end]
+        for a, b in pairwise(bounds):
+            tokens.append(text[a:b])
+            token_starts.append(a)
+    manual_spans = []
+    for s, e, label in spans:
+        first = next((i for i, t in enumerate(token_starts) if t >= s), None)
+        last = next((i for i in range(len(token_starts) - 1, -1, -1) if token_starts[i] < e),
+                    None)
+        if first is None or last is None or last < first:
+            continue
+        # displaCy writes labels into markup unescaped; labels may come from user rules.
+        manual_spans.append({"start_token": first, "end_token": last + 1,
+                             "label": escape(label)})
+    return {"text": text[start:end], "tokens": tokens, "spans": manual_spans}

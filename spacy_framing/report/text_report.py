@@ -1,0 +1,141 @@
+"""The ``--format text`` output: readable terminal tables (coloured on a terminal)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import click
+
+from ._format import (
+    TEXT_EVIDENCE_PER_LABEL,
+    active_labels,
+    agency_cell,
+    evidence_by_label,
+    marked_sentence,
+    number,
+    pct,
+    share_cell,
+    top_items,
+)
+
+
+def render_text(result: Mapping[str, Any], *, colour: bool = False) -> str:
+    def style(text: str, **kwargs: Any) -> str:
+        return click.style(text, **kwargs) if colour else text
+
+    target = result["target"]
+    outlets: Sequence[Mapping[str, Any]] = result["outlets"]
+    names = [o["name"] for o in outlets]
+    lines = [style(f"framing compare — target: {target}", bold=True), ""]
+
+    rows: list[tuple[str, list[str], bool]] = [
+        ("documents", [str(o["documents"]) for o in outlets], False),
+        (f"{target} sentences", [f"{o['target_sentences']} of {o['sentences']}"
+                                 for o in outlets], False),
+        ("CI resampling", [o["ci_resampling"] for o in outlets], False),
+    ]
+    lines += _table("", names, rows, style)
+    lines += ["", style(f"Devices in {target} sentences: count  share [95% CI, %]", bold=True)]
+    device_rows = [(label, [share_cell(o["devices"][label]) for o in outlets],
+                    any(o["devices"][label]["count"] for o in outlets))
+                   for label in active_labels(outlets)]
+    lines += _table("label", names, device_rows, style)
+    lines += ["", style("Epistemic markers, voices and agency", bold=True)]
+    other_rows = [
+        ("hedges /100 tokens", [number(o["hedge_density"]) for o in outlets], False),
+        ("boosters /100 tokens", [number(o["booster_density"]) for o in outlets], False),
+        ("uncertain sentences", [pct(o["uncertain_share"]) for o in outlets], False),
+        *[(f"sources: {kind}", [str(o["sources"].get(kind, 0)) for o in outlets], False)
+          for kind in outlets[0]["sources"]],
+        ("source actors", [top_items(o["source_actors"]) for o in outlets], False),
+        ("agent / affected / other", [agency_cell(o["agency"]) for o in outlets], False),
+    ] if outlets else []
+    lines += _table("", names, other_rows, style)
+
+    lines += ["", style("Across outlets", bold=True)]
+    lines += _divergence_lines(result.get("divergence") or {})
+    lines += _model_lines(result.get("contrast_model") or {})
+
+    lines += ["", style("Summary", bold=True)]
+    lines += [f"  - {sentence}" for sentence in result.get("summary", [])]
+    notes = result.get("notes") or []
+    if notes:
+        lines += ["", style("Notes", bold=True)]
+        lines += [style(f"  ! {note}", fg="yellow") for note in notes]
+
+    marks = ("\x00", "\x01") if colour else ("«", "»")
+    lines += ["", style("Evidence (the device's span marked; all of it in --format json)",
+                        bold=True)]
+    for outlet in outlets:
+        grouped = evidence_by_label(outlet)
+        if not grouped:
+            continue
+        lines.append(style(f"  {outlet['name']}", bold=True))
+        for label, items in grouped.items():
+            lines.append(f"    {style(label, fg='cyan')} ({len(items)})")
+            for item in items[:TEXT_EVIDENCE_PER_LABEL]:
+                voice = "quoted" if item["voice"] == "quoted" else "outlet's voice"
+                shown = marked_sentence(item, *marks)
+                if colour:
+                    before, rest = shown.split(marks[0], 1)
+                    inside, after = rest.split(marks[1], 1)
+                    shown = before + style(inside, fg="yellow", bold=True) + after
+                lines.append(f"      {item['doc_id']}: {shown}  ({voice})")
+            if len(items) > TEXT_EVIDENCE_PER_LABEL:
+                lines.append(f"      … {len(items) - TEXT_EVIDENCE_PER_LABEL} more")
+    return "\n".join(lines) + "\n"
+
+
+def _table(corner: str, names: Sequence[str], rows: Sequence[tuple[str, list[str], bool]],
+           style: Callable[..., str]) -> list[str]:
+    if not rows:
+        return []
+    first = max(len(corner), *(len(label) for label, _, _ in rows))
+    widths = [max(len(name), *(len(cells[i]) for _, cells, _ in rows))
+              for i, name in enumerate(names)]
+    # Pad before styling: escape codes would otherwise count towards the width.
+    last = len(names) - 1
+    header = "  " + corner.ljust(first) + "".join(
+        "  " + style(name if i == last else name.ljust(width), bold=True)
+        for i, (name, width) in enumerate(zip(names, widths, strict=True)))
+    out = [header if names else header.rstrip()]
+    for label, cells, highlight in rows:
+        label_cell = label.ljust(first)
+        out.append(("  " + (style(label_cell, fg="cyan") if highlight else label_cell)
+                    + "".join("  " + cell.ljust(width)
+                              for cell, width in zip(cells, widths, strict=True))).rstrip())
+    return out
+
+
+def _divergence_lines(divergence: Mapping[str, Any]) -> list[str]:
+    names = divergence.get("outlets") or []
+    matrix = divergence.get("jensen_shannon") or []
+    if len(names) < 2:
+        return ["  Jensen–Shannon divergence: needs two outlets."]
+    lines = [f"  Jensen–Shannon divergence of device distributions (0 = same, 1 = disjoint); "
+             f"permutation test over {divergence.get('permutation_unit')}, "
+             f"{divergence.get('n_permutations')} permutations:"]
+    width = max(len(n) for n in names)
+    lines.append("    " + " " * width + "".join(f"  {n:>{max(len(n), 5)}}" for n in names))
+    for name, row in zip(names, matrix, strict=True):
+        lines.append(f"    {name:<{width}}" + "".join(
+            f"  {number(v):>{max(len(n), 5)}}" for n, v in zip(names, row, strict=True)))
+    lines.append(f"    mean divergence {number(divergence.get('statistic'))}, "
+                 f"p = {number(divergence.get('p_value'), 3)}")
+    return lines
+
+
+def _model_lines(model: Mapping[str, Any]) -> list[str]:
+    accuracy = model.get("cv_balanced_accuracy")
+    if accuracy is None:
+        lines = ["  Contrast model: not cross-validated (see notes)."]
+    else:
+        lines = [f"  Contrast model (logistic regression, outlet from a target sentence): "
+                 f"balanced accuracy {number(accuracy)} vs chance {number(model['chance'])}, "
+                 f"{model['cv_folds']}-fold CV grouped by {model['cv_grouping']}, "
+                 f"{model['n_sentences']} sentences"]
+    for outlet, features in (model.get("top_features") or {}).items():
+        listed = ", ".join(f"{name} {weight:+.2f}" for name, weight in features[:6])
+        lines.append(f"    {outlet}: {listed or '–'}")
+    return lines

@@ -1,0 +1,502 @@
+"""Tests for the ``framing_devices`` component (codebook section 1, ``doc.spans["framing"]``).
+
+Every sentence here was written for these tests.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import pickle
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from spacy_framing.components._rules import RuleError
+from spacy_framing.components.devices import DeviceTagger
+
+KEY = "framing"
+CODEBOOK_LABELS = (
+    "LOSS_OF_INFLUENCE", "FAIT_ACCOMPLI", "BARGAINING_CHIP", "DILEMMA", "STRATEGIC_GAME",
+    "DEPENDENCY", "STABILITY", "ESCALATION", "LEGALITY", "EMOTION", "SILENCE",
+)
+
+
+# --------------------------------------------------------------------------- fixtures
+
+@pytest.fixture(scope="module")
+def sm_devices(nlp_sm: Language) -> Iterator[Language]:
+    """The English model + framing_devices for the whole module (tests must not change its
+    rules; those that do use ``own_sm_devices``), with framing_actors first when it loads
+    (EMOTION then also accepts the actors it marks); the tests do not depend on it."""
+    added = []
+    # Another engineer's component may not be ready: then run without it.
+    with contextlib.suppress(Exception):
+        nlp_sm.add_pipe("framing_actors", name="test_devices_actors")
+        added.append("test_devices_actors")
+    nlp_sm.add_pipe("framing_devices", name="test_devices")
+    added.append("test_devices")
+    yield nlp_sm
+    for name in reversed(added):
+        nlp_sm.remove_pipe(name)
+
+
+@pytest.fixture
+def own_sm_devices(nlp_sm: Language, added_pipes: Callable[..., object]) -> Language:
+    """The English model + a framing_devices of its own, for tests that add rules."""
+    added_pipes("framing_devices")
+    return nlp_sm
+
+
+@pytest.fixture
+def blank_devices() -> Iterator[Language]:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("framing_devices")
+    with warnings.catch_warnings():
+        # W150 (no parse: dependency rules skipped) is tested on its own below.
+        warnings.simplefilter("ignore", UserWarning)
+        yield nlp
+
+
+def labels_of(doc: Doc) -> set[str]:
+    return {span.label_ for span in doc.spans[KEY]}
+
+
+def spans_of(doc: Doc, label: str) -> list[Span]:
+    return [span for span in doc.spans[KEY] if span.label_ == label]
+
+
+def described(doc: Doc) -> list[tuple[str, str, str]]:
+    return [(span.text, span.label_, span.id_) for span in doc.spans[KEY]]
+
+
+# --------------------------------------------------------------------------- positives
+
+POSITIVES: list[tuple[str, str]] = [
+    ("LOSS_OF_INFLUENCE", "Washington has been steadily losing clout in the region as "
+                          "Beijing expands its footprint."),
+    ("LOSS_OF_INFLUENCE", "Moscow's sway over the breakaway republics has diminished since "
+                          "the war began."),
+    ("LOSS_OF_INFLUENCE", "Analysts say Paris now has to share its influence in West Africa "
+                          "with newcomers."),
+    ("LOSS_OF_INFLUENCE", "Iran now holds more influence over Baghdad than the United States "
+                          "does."),
+    ("LOSS_OF_INFLUENCE", "The deal could undermine Tokyo's strategic position in the "
+                          "Pacific."),
+    ("LOSS_OF_INFLUENCE", "The ruling party lost control of the upper house for the first "
+                          "time in decades."),
+    ("LOSS_OF_INFLUENCE", "Turkey gained considerable leverage over the alliance during the "
+                          "accession talks."),
+    ("FAIT_ACCOMPLI", "Berlin was presented with a done deal when the two capitals signed "
+                      "the pact."),
+    ("FAIT_ACCOMPLI", "Washington withdrew its troops without consulting its Kurdish "
+                      "partners."),
+    ("FAIT_ACCOMPLI", "Seoul said it had not been consulted about the decision beforehand."),
+    ("FAIT_ACCOMPLI", "Allies complained they were kept in the dark about the strike."),
+    ("FAIT_ACCOMPLI", "Officials in Ottawa were blindsided by the tariff announcement."),
+    ("FAIT_ACCOMPLI", "The allies had no say in the matter."),
+    ("BARGAINING_CHIP", "The detained journalists have become bargaining chips in the "
+                        "dispute."),
+    ("BARGAINING_CHIP", "Pyongyang may offer to freeze its tests in exchange for sanctions "
+                        "relief."),
+    ("BARGAINING_CHIP", "Moscow appears to be using the gas supplies as leverage against "
+                        "Kyiv."),
+    ("BARGAINING_CHIP", "The prisoners were traded for two convicted spies."),
+    ("BARGAINING_CHIP", "Republicans held the budget hostage to win concessions on "
+                        "immigration."),
+    ("DILEMMA", "The conflict leaves New Delhi in an uncomfortable position between its "
+                "partners."),
+    ("DILEMMA", "European leaders face a no-win situation over the refugee deal."),
+    ("DILEMMA", "Tehran is caught between hardliners at home and pressure from abroad."),
+    ("DILEMMA", "It is a tough balancing act for a government that needs both markets."),
+    ("DILEMMA", "The government is walking a tightrope between Washington and Beijing."),
+    ("DILEMMA", "The vote puts the prime minister in a very awkward spot."),
+    ("STRATEGIC_GAME", "The summit is the latest move in a geopolitical chess game between "
+                       "the rivals."),
+    ("STRATEGIC_GAME", "Ankara's gambit appears to have paid off."),
+    ("STRATEGIC_GAME", "The Kremlin now holds the upper hand in the talks."),
+    ("STRATEGIC_GAME", "Both parties are playing a dangerous game with the debt ceiling."),
+    ("STRATEGIC_GAME", "Observers called the snap election a political gamble by the prime "
+                       "minister."),
+    ("STRATEGIC_GAME", "The opposition sees the reform as a power grab."),
+    ("DEPENDENCY", "Minsk remains heavily dependent on Russian energy subsidies."),
+    ("DEPENDENCY", "The regime relies on Chinese support to survive."),
+    ("DEPENDENCY", "Europe's reliance on imported gas left it exposed."),
+    ("DEPENDENCY", "Foreign aid has been a lifeline for the government."),
+    ("DEPENDENCY", "Critics describe the country as a client state of its larger "
+                   "neighbour."),
+    ("DEPENDENCY", "Hezbollah, Iran's main proxy in Lebanon, has stayed out of the fight."),
+    ("STABILITY", "The crisis threatens the stability of the whole region."),
+    ("STABILITY", "The arms sales could destabilize the Gulf."),
+    ("STABILITY", "Beijing wants to preserve the status quo across the strait."),
+    ("STABILITY", "The treaty helped maintain the balance of power in Europe."),
+    ("STABILITY", "Officials want to keep the peninsula stable."),
+    ("ESCALATION", "The shelling marks a dangerous escalation of the conflict."),
+    ("ESCALATION", "Both sides were urged to de-escalate after the border clash."),
+    ("ESCALATION", "Tensions between the two navies have risen sharply."),
+    ("ESCALATION", "Officials described the missile launch as a grave threat to regional "
+                   "security."),
+    ("ESCALATION", "Crossing that red line would trigger a military response, the minister "
+                   "warned."),
+    ("ESCALATION", "The foreign minister called for calm to ease tensions in the strait."),
+    ("LEGALITY", "The strikes violated international law, the foreign minister said."),
+    ("LEGALITY", "The shipments breach UN Security Council resolutions."),
+    ("LEGALITY", "A court ruled the decree unconstitutional."),
+    ("LEGALITY", "The EU imposed new sanctions on the steel sector."),
+    ("LEGALITY", "Activists filed a lawsuit challenging the ban."),
+    ("LEGALITY", "The shipment was a clear violation of the arms embargo."),
+    ("EMOTION", "Beijing is reportedly furious about the arms sale."),
+    ("EMOTION", "The decision angered officials in Tokyo."),
+    ("EMOTION", "Washington's frustration with its ally is growing."),
+    ("EMOTION", "The Kremlin was alarmed by the sudden advance."),
+    ("EMOTION", "Republicans fear the bill will hurt them in the midterms."),
+    ("EMOTION", "There is panic in Moscow over the sudden mobilisation."),
+    ("EMOTION", "Moscow bristled at the criticism."),
+    ("SILENCE", "The embassy declined to comment on the report."),
+    ("SILENCE", "The ministry did not respond to requests for comment."),
+    ("SILENCE", "Neither side has confirmed the talks took place."),
+    ("SILENCE", "Officials in Riyadh have remained silent on the matter."),
+    ("SILENCE", "Beijing has kept quiet about the incident."),
+    ("SILENCE", "Pyongyang has yet to comment on the defection."),
+    ("SILENCE", "The palace has stayed mum on the prince's health."),
+]
+
+
+@pytest.mark.parametrize(("label", "text"), POSITIVES)
+def test_positive_sentences(sm_devices: Language, label: str, text: str) -> None:
+    doc = sm_devices(text)
+    assert label in labels_of(doc), described(doc)
+
+
+def test_every_label_has_three_positives() -> None:
+    for label in CODEBOOK_LABELS:
+        assert sum(1 for positive, _text in POSITIVES if positive == label) >= 3, label
+
+
+# --------------------------------------------------------------------------- negatives
+# The codebook's "not this" column and ordinary news sentences the cues resemble.
+
+NEGATIVES: list[tuple[str, str]] = [
+    ("LOSS_OF_INFLUENCE", "Casualties are mounting on both sides of the front line."),
+    ("LOSS_OF_INFLUENCE", "The army lost three tanks and dozens of soldiers near the river."),
+    ("LOSS_OF_INFLUENCE", "The driver lost control of the truck on the icy highway."),
+    ("FAIT_ACCOMPLI", "The ministry announced the new tariffs on Tuesday."),
+    ("FAIT_ACCOMPLI", "The government decided to raise the retirement age after a long "
+                      "debate."),
+    ("FAIT_ACCOMPLI", "The ministers consulted with experts before the vote."),
+    ("BARGAINING_CHIP", "Bilateral trade reached 240 billion dollars in 2023."),
+    ("BARGAINING_CHIP", "Exports to Germany rose 4 percent last year."),
+    ("BARGAINING_CHIP", "The company makes computer chips for the car industry."),
+    ("DILEMMA", "Building the bridge was a difficult task for the engineers."),
+    ("DILEMMA", "The exam was hard, but most students passed."),
+    ("STRATEGIC_GAME", "The football game ended in a draw after extra time."),
+    ("STRATEGIC_GAME", "Fans cheered as the team won the championship game on Sunday."),
+    ("STRATEGIC_GAME", "She plays chess at the local club every Thursday."),
+    ("DEPENDENCY", "France and Germany are long-standing allies within the European Union."),
+    ("DEPENDENCY", "The study relied on data from three hospitals."),
+    ("DEPENDENCY", "Income is a rough proxy for access to healthcare in the survey."),
+    ("STABILITY", "The patient is in stable condition at the hospital."),
+    ("STABILITY", "Prices remained stable in the second quarter."),
+    ("ESCALATION", "The storm made driving conditions dangerous on the highway."),
+    ("ESCALATION", "The company escalated the customer complaint to a manager."),
+    ("ESCALATION", "The heat wave poses a serious health risk to the elderly."),
+    ("LEGALITY", "The law firm opened a new office in Chicago."),
+    ("LEGALITY", "She studied history at the university."),
+    ("EMOTION", "Her mother was furious when she came home late."),
+    ("EMOTION", "The boy was frightened by the dog."),
+    ("EMOTION", "I am worried about my exam tomorrow."),
+    ("SILENCE", "The minister commented on the report at length."),
+    ("SILENCE", "The crowd fell silent as the coffin passed."),
+    ("SILENCE", "He declined to be named because he was not authorized to speak."),
+]
+
+
+@pytest.mark.parametrize(("label", "text"), NEGATIVES)
+def test_negative_sentences(sm_devices: Language, label: str, text: str) -> None:
+    doc = sm_devices(text)
+    assert label not in labels_of(doc), described(doc)
+
+
+def test_every_label_has_two_negatives() -> None:
+    for label in CODEBOOK_LABELS:
+        assert sum(1 for negative, _text in NEGATIVES if negative == label) >= 2, label
+
+
+# --------------------------------------------------------------------------- disambiguation
+
+def test_emotion_needs_a_collective_experiencer(sm_devices: Language) -> None:
+    # Same construction: a capital feels, a private person does not count.
+    assert "EMOTION" in labels_of(sm_devices("The government was furious about the leak."))
+    assert "EMOTION" not in labels_of(sm_devices("My landlord was furious about the leak."))
+    # One member of a group is a person, not the group.
+    assert "EMOTION" not in labels_of(sm_devices("An American would be proud of that."))
+
+
+def test_emotion_accepts_actors_marked_by_an_actor_component(nlp_sm: Language) -> None:
+    # A person's name is only an actor when an actor component says so (doc.spans["actors"]).
+    devices = DeviceTagger(nlp_sm)
+    doc = nlp_sm("Maria Fernandez was furious about the vote.")
+    assert "EMOTION" not in labels_of(devices(doc))
+    doc.spans["actors"] = [doc.char_span(0, len("Maria Fernandez"), label="ACTOR")]
+    assert "EMOTION" in labels_of(devices(doc))
+
+
+def test_game_in_politics_but_not_in_sports(sm_devices: Language) -> None:
+    assert "STRATEGIC_GAME" in labels_of(sm_devices("Moscow is playing a double game."))
+    assert "STRATEGIC_GAME" not in labels_of(
+        sm_devices("The quarterback played a great game against Denver."))
+
+
+def test_tension_is_escalation(sm_devices: Language) -> None:
+    doc = sm_devices("Talks in Geneva are meant to ease tension between the neighbours.")
+    assert [span.text for span in spans_of(doc, "ESCALATION")] == ["ease tension"]
+
+
+def test_silence_is_not_anonymity(sm_devices: Language) -> None:
+    doc = sm_devices("An official, who declined to be identified, said the talks failed.")
+    assert "SILENCE" not in labels_of(doc)
+
+
+# --------------------------------------------------------------------------- span shape
+
+def test_spans_are_short_carry_rule_ids_and_no_quotes(sm_devices: Language) -> None:
+    component = sm_devices.get_pipe("test_devices")
+    doc = sm_devices('Critics call it "a bargaining chip" and say Beijing is "furious" '
+                     "while Washington declined to comment.")
+    assert doc.spans[KEY]
+    for span in doc.spans[KEY]:
+        assert 1 <= len(span) <= 8
+        assert span.id_ in component.ids
+        assert not span[0].is_quote and not span[-1].is_quote
+    assert "bargaining chip" in [span.text for span in spans_of(doc, "BARGAINING_CHIP")]
+
+
+def test_same_label_overlaps_keep_the_longest(sm_devices: Language) -> None:
+    # "losing influence" and "losing influence over" style matches of one label overlap.
+    doc = sm_devices("Russia now has much more influence over Minsk than Brussels does.")
+    loss = spans_of(doc, "LOSS_OF_INFLUENCE")
+    assert len(loss) == 1
+    for first, second in zip(doc.spans[KEY], list(doc.spans[KEY])[1:], strict=False):
+        if first.label_ == second.label_:
+            assert first.end <= second.start
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_different_labels_may_overlap() -> None:
+    nlp = spacy.blank("en")
+    devices = nlp.add_pipe("framing_devices")
+    devices.add_patterns([{"id": "user.cold_war", "label": "HISTORY_ANALOGY",
+                           "phrase": "a new cold war"},
+                          {"id": "user.war", "label": "WAR_WORD", "phrase": "cold war"}])
+    doc = nlp("Some fear a new cold war.")
+    assert {(span.text, span.label_) for span in doc.spans[KEY]} >= {
+        ("a new cold war", "HISTORY_ANALOGY"), ("cold war", "WAR_WORD")}
+
+
+# --------------------------------------------------------------------------- rules
+
+def test_bundled_rules_cover_the_codebook(sm_devices: Language) -> None:
+    component = sm_devices.get_pipe("test_devices")
+    assert set(CODEBOOK_LABELS) <= set(component.labels)
+    assert any("dep_pattern" in record for record in component.patterns)
+    assert len(component.ids) == len({record["id"] for record in component.patterns})
+
+
+def test_add_patterns_with_a_user_label(own_sm_devices: Language) -> None:
+    sm_devices = own_sm_devices
+    component = sm_devices.get_pipe("framing_devices")
+    before = len(component)
+    component.add_patterns([
+        {"id": "user.sovereignty", "label": "SOVEREIGNTY",
+         "pattern": [{"LEMMA": "infringe"}, {"LOWER": "on"}, {"OP": "?"},
+                     {"LOWER": "sovereignty"}]},
+    ])
+    assert len(component) == before + 1
+    doc = sm_devices("The flights infringed on Finnish sovereignty, Helsinki said.")
+    assert ("infringed on Finnish sovereignty", "SOVEREIGNTY", "user.sovereignty") \
+        in described(doc)
+    assert "SOVEREIGNTY" in component.labels
+
+
+@pytest.mark.parametrize("label", ["sovereignty", "Loss_Of_Influence", "LOSS-OF-INFLUENCE",
+                                   "_LEADING", ""])
+def test_labels_must_be_upper_snake_case(label: str) -> None:
+    component = DeviceTagger(spacy.blank("en"))
+    with pytest.raises(RuleError, match="UPPER_SNAKE_CASE"):
+        component.add_patterns([{"id": "user.bad", "label": label, "phrase": "x"}])
+
+
+@pytest.mark.parametrize(("line", "problem"), [
+    ('{"id": "a", "label": "X", "pattern": [{"LOWER": "a"}]', "invalid JSON"),
+    ('{"id": "a", "label": "lower", "phrase": "a b"}', "UPPER_SNAKE_CASE"),
+    ('{"id": "a", "label": "X"}', "exactly one of"),
+    ('{"id": "a", "label": "X", "pattern": [{"NOT_AN_ATTR": "a"}]}', "NOT_AN_ATTR"),
+    ('{"id": "a", "label": "X", "phrase": "a", "span": ["x"]}', "only allowed with"),
+    ('{"id": "a", "label": "X", "dep_pattern": [{"RIGHT_ID": "n", "RIGHT_ATTRS": '
+     '{"LOWER": "a"}}], "span": ["m"]}', "not in the dep_pattern"),
+    ('{"id": "a", "label": "X", "phrase": "a", "unknown_key": 1}', "unknown key"),
+    ('{"id": "a", "label": "X", "phrase": "a", "not_in_sentence": ["Two Words"]}',
+     "single lower-case words"),
+])
+def test_bad_rule_file_names_file_and_line(tmp_path: Path, line: str, problem: str) -> None:
+    path = tmp_path / "rules.jsonl"
+    path.write_text('// my rules\n{"id": "ok", "label": "FINE", "phrase": "fine"}\n'
+                    f"{line}\n", encoding="utf-8")
+    component = DeviceTagger(spacy.blank("en"))
+    rules_before = component.patterns
+    with pytest.raises(RuleError) as caught:
+        component.initialize(patterns=path)
+    message = str(caught.value)
+    assert f"{path}:3" in message
+    assert problem in message
+    # A failed reload keeps the rules the component had.
+    assert component.patterns == rules_before
+
+
+def test_initialize_replaces_rules(tmp_path: Path) -> None:
+    path = tmp_path / "mine.jsonl"
+    path.write_text('{"id": "mine.truce", "label": "TRUCE", "phrase": ["truce", "ceasefire"]}\n',
+                    encoding="utf-8")
+    nlp = spacy.blank("en")
+    component = nlp.add_pipe("framing_devices")
+    component.initialize(patterns=str(path))
+    assert component.labels == ("TRUCE",)
+    assert described(nlp("The truce held.")) == [("truce", "TRUCE", "mine.truce")]
+    component.initialize()  # back to the bundled rules
+    assert set(CODEBOOK_LABELS) <= set(component.labels)
+    with pytest.raises(TypeError):
+        component.initialize(patterns={"id": "x"})  # type: ignore[arg-type]
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_nlp_initialize_reads_patterns_from_the_config(tmp_path: Path) -> None:
+    path = tmp_path / "mine.jsonl"
+    path.write_text('{"id": "mine.truce", "label": "TRUCE", "phrase": "truce"}\n',
+                    encoding="utf-8")
+    nlp = spacy.blank("en")
+    component = nlp.add_pipe("framing_devices")
+    nlp.initialize()  # no settings: the bundled rules
+    assert set(CODEBOOK_LABELS) <= set(component.labels)
+    nlp.config["initialize"]["components"]["framing_devices"] = {"patterns": str(path)}
+    nlp.initialize()
+    assert component.labels == ("TRUCE",)
+    assert described(nlp("A truce, then silence.")) == [("truce", "TRUCE", "mine.truce")]
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_component_and_docs_pickle() -> None:
+    nlp = spacy.blank("en")
+    component = nlp.add_pipe("framing_devices")
+    copy = pickle.loads(pickle.dumps(component))
+    assert copy.patterns == component.patterns
+    doc = pickle.loads(pickle.dumps(nlp("Officials declined to comment.")))
+    assert described(doc) == [("declined to comment", "SILENCE", "silence.declined_to")]
+
+
+def test_word_list_conditions(own_sm_devices: Language) -> None:
+    sm_devices = own_sm_devices
+    component = sm_devices.get_pipe("framing_devices")
+    component.add_patterns([
+        {"id": "user.summit", "label": "USER_SUMMIT", "phrase": "summit",
+         "in_sentence": ["leaders"], "not_followed_by": ["meeting"]},
+    ])
+    assert "USER_SUMMIT" in labels_of(sm_devices("The leaders met at the summit."))
+    assert "USER_SUMMIT" not in labels_of(sm_devices("We climbed to the summit."))
+    assert "USER_SUMMIT" not in labels_of(sm_devices("The leaders held a summit meeting."))
+
+
+# --------------------------------------------------------------------------- blank pipeline
+
+def test_blank_pipeline_uses_lower_fallbacks(blank_devices: Language) -> None:
+    # loss.verb_influence is written with LEMMA ("lose"): the blank fallback knows "losing".
+    doc = blank_devices("Washington has been losing clout in the region.")
+    assert [(span.text, span.label_) for span in doc.spans[KEY]] == [
+        ("losing clout", "LOSS_OF_INFLUENCE")]
+    assert spans_of(doc, "LOSS_OF_INFLUENCE")[0].id_ == "loss.verb_influence"
+    doc = blank_devices("Officials were blindsided and declined to comment.")
+    assert {"FAIT_ACCOMPLI", "SILENCE"} <= labels_of(doc)
+    # ENT_TYPE conditions fall back to capitalised words.
+    doc = blank_devices("The sanctions rattled Tehran. It was a Russian game.")
+    assert {"EMOTION", "STRATEGIC_GAME", "LEGALITY"} <= labels_of(doc)
+
+
+def test_blank_pipeline_skips_dependency_rules_with_a_warning() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("framing_devices")
+    with pytest.warns(UserWarning, match="W150"):
+        doc = nlp("China's exasperation is obvious.")
+    assert "EMOTION" in labels_of(doc)  # a token rule; the dependency rules were skipped
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t ", "🙂🔥🙂", "\u200b", "!!!", "Beijing"])
+def test_degenerate_texts(blank_devices: Language, sm_devices: Language, text: str) -> None:
+    for nlp in (blank_devices, sm_devices):
+        doc = nlp(text)
+        assert list(doc.spans[KEY]) == [] or all(len(span) for span in doc.spans[KEY])
+
+
+def test_a_million_characters_on_a_blank_pipeline(blank_devices: Language) -> None:
+    prose = ("The committee met again on Thursday and the delegates discussed the budget. "
+             "Officials declined to comment on the sanctions. ")
+    text = (prose * (1_000_000 // len(prose) + 1))[:1_000_000]
+    doc = blank_devices(text)
+    silence = spans_of(doc, "SILENCE")
+    assert len(silence) >= 1_000_000 // len(prose) - 1
+    assert all(span.text == "declined to comment" for span in silence)
+
+
+# --------------------------------------------------------------------------- serialization
+
+def test_to_disk_and_spacy_load_give_identical_spans(nlp_sm: Language,
+                                                     added_pipes: Callable[..., object],
+                                                     tmp_path: Path) -> None:
+    component = added_pipes("framing_devices")
+    assert isinstance(component, DeviceTagger)
+    sm_devices = nlp_sm
+    component.add_patterns([{"id": "user.truce", "label": "TRUCE", "phrase": "truce"}])
+    text = ("Beijing is furious and declined to comment, but the truce could become a "
+            "bargaining chip as Moscow loses influence over Pyongyang.")
+    before = sm_devices(text)
+    expected = [(span.start_char, span.end_char, span.label_, span.id_)
+                for span in before.spans[KEY]]
+    assert ("truce", "TRUCE") in [(text[s:e], label) for s, e, label, _ in expected]
+    sm_devices.to_disk(tmp_path / "pipeline")
+    loaded = spacy.load(tmp_path / "pipeline")
+    after = loaded(text)
+    got = [(span.start_char, span.end_char, span.label_, span.id_)
+           for span in after.spans[KEY]]
+    assert got == expected
+    assert loaded.get_pipe("framing_devices").patterns == component.patterns
+
+
+def test_to_bytes_round_trip_keeps_rules_and_settings() -> None:
+    nlp = spacy.blank("en")
+    source = nlp.add_pipe("framing_devices", config={"spans_key": "devices",
+                                                      "max_span_tokens": 6})
+    source.add_patterns([{"id": "user.truce", "label": "TRUCE", "phrase": "truce"}])
+    target = DeviceTagger(spacy.blank("en"))
+    target.from_bytes(source.to_bytes())
+    assert target.patterns == source.patterns
+    assert (target.spans_key, target.max_span_tokens) == ("devices", 6)
+
+
+# --------------------------------------------------------------------------- seed articles
+
+@pytest.fixture(scope="module")
+def seed_labels(seed_texts: dict[str, str], nlp_sm: Language) -> dict[str, set[str]]:
+    devices = DeviceTagger(nlp_sm)
+    return {name: labels_of(devices(nlp_sm(text))) for name, text in seed_texts.items()}
+
+
+def test_seed_kontur(seed_labels: dict[str, set[str]]) -> None:
+    assert {"LOSS_OF_INFLUENCE", "FAIT_ACCOMPLI", "BARGAINING_CHIP", "DILEMMA"} \
+        <= seed_labels["kontur"]
+
+
+def test_seed_voa(seed_labels: dict[str, set[str]]) -> None:
+    assert {"LOSS_OF_INFLUENCE", "DILEMMA", "EMOTION", "SILENCE"} <= seed_labels["voa"]

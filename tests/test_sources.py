@@ -1,0 +1,480 @@
+"""Tests for the framing_sources component (attribution, codebook section 3)."""
+
+from __future__ import annotations
+
+import pickle
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, DocBin, Span
+
+from spacy_framing.components._rules import RuleError
+from spacy_framing.components.sources import SOURCE_TYPES
+
+AddPipe = Callable[..., object]
+
+# A stand-in for framing_actors so that actor attribution can be tested on its own:
+# it writes doc.spans["actors"] with the canonical actor as kb_id, as framing_actors does.
+_TEST_ACTORS = {
+    "Kenya": ["Kenya", "Kenyan", "Nairobi"],
+    "Norway": ["Norway", "Norwegian", "Oslo"],
+    "Chile": ["Chile", "Chilean"],
+    "Ruritania": ["Ruritania", "Ruritanian", "Elena Vasko"],
+}
+
+
+@Language.factory("test_sources_actor_stub")
+def _make_actor_stub(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    matcher = PhraseMatcher(nlp.vocab)
+    for actor, aliases in _TEST_ACTORS.items():
+        matcher.add(actor, [nlp.make_doc(alias) for alias in aliases])
+
+    def add_actor_spans(doc: Doc) -> Doc:
+        doc.spans["actors"] = [
+            Span(doc, start, end, label="ACTOR", kb_id=nlp.vocab.strings[match_id])
+            for match_id, start, end in matcher(doc)
+        ]
+        return doc
+
+    return add_actor_spans
+
+
+def _sources(doc: Doc) -> list[Span]:
+    return list(doc.spans["sources"])
+
+
+def _by_speaker(doc: Doc, speaker: str) -> list[Span]:
+    return [s for s in doc.spans["sources"] if s._.speaker == speaker]
+
+
+def _summary(doc: Doc) -> list[tuple]:
+    return [(s.start, s.end, s.label_, s.id_, s._.source_type, s._.speaker, s._.actor,
+             s._.cue.text if s._.cue is not None else None,
+             tuple(c.text for c in s._.content_spans)) for s in doc.spans["sources"]]
+
+
+@pytest.fixture
+def sources_nlp(nlp_sm: Language, added_pipes: AddPipe) -> Language:
+    added_pipes("framing_sources")
+    return nlp_sm
+
+
+# --- direct quotations -----------------------------------------------------------------
+
+
+def test_direct_quote_speaker_after_curly_marks(sources_nlp: Language) -> None:
+    doc = sources_nlp("“The harbour will reopen next week,” said Maria Okafor, a spokeswoman "
+                      "for the transport ministry.")
+    (source,) = _sources(doc)
+    assert source.text == "Maria Okafor"
+    assert source.label_ == "SOURCE"
+    assert source._.cue.text == "said"
+    assert source._.content.text == "The harbour will reopen next week"
+    assert source._.source_type == "official"
+    assert source._.speaker == "Maria Okafor"
+    assert not source._.in_quote
+
+
+def test_direct_quote_speaker_before_straight_marks(sources_nlp: Language) -> None:
+    doc = sources_nlp('Tom Reyes told reporters: "We have no plans to raise taxes this year."')
+    (source,) = _sources(doc)
+    assert source.text == "Tom Reyes"
+    assert source._.cue.text == "told"
+    assert source._.content.text.startswith("We have no plans to raise taxes")
+    assert '"' not in source._.content.text
+
+
+def test_multi_sentence_quote_is_one_content(sources_nlp: Language) -> None:
+    doc = sources_nlp("“The talks went well. Both sides want a deal,” the envoy said.")
+    (source,) = _sources(doc)
+    assert source._.content.text == "The talks went well. Both sides want a deal"
+    assert source._.source_type == "official"  # one identifiable office holder
+
+
+def test_quote_broken_by_attribution_has_two_parts(sources_nlp: Language) -> None:
+    doc = sources_nlp('Lena Park runs the budget office. "We are ready," she said, "but the '
+                      'other side is not."')
+    (source,) = _sources(doc)
+    assert source.text == "she"
+    assert source._.speaker == "Lena Park"
+    assert [c.text for c in source._.content_spans] == ["We are ready",
+                                                         "but the other side is not."]
+
+
+def test_quote_continuing_in_next_paragraph(sources_nlp: Language) -> None:
+    text = ("Rita Gomez, who chairs the water board, spoke at length on Monday.\n"
+            "“The reservoir is at its lowest level in forty years. We are asking every "
+            "household to cut use by a fifth.\n\n"
+            "“If it does not rain by October, we will ration supply,” she said.")
+    doc = sources_nlp(text)
+    (source,) = _sources(doc)
+    assert source._.speaker == "Rita Gomez"
+    parts = [c.text for c in source._.content_spans]
+    assert len(parts) == 2
+    assert parts[0].startswith("The reservoir is at its lowest level")
+    assert parts[1] == "If it does not rain by October, we will ration supply"
+
+
+def test_quote_after_sentence_naming_the_speaker(sources_nlp: Language) -> None:
+    text = ("Economist Jonas Berg said the central bank had waited too long.\n\n"
+            "“Every month of delay makes the correction harder. Households will feel it "
+            "first.”")
+    doc = sources_nlp(text)
+    (source,) = _sources(doc)
+    assert source._.speaker == "Jonas Berg"
+    parts = [c.text for c in source._.content_spans]
+    assert parts[0] == "the central bank had waited too long"
+    assert parts[1].startswith("Every month of delay")
+
+
+def test_unclosed_quote_does_not_stop_other_quotes(sources_nlp: Language) -> None:
+    # An odd number of quote marks makes textacy give up on the whole text; the paired
+    # quotes must still be attributed.
+    text = ('Officials were cautious. "We expect more rain," said Ines Duarte, the '
+            'regional governor.\n\nA sign at the gate read "closed.')
+    doc = sources_nlp(text)
+    assert [s._.speaker for s in _sources(doc)] == ["Ines Duarte"]
+
+
+def test_scare_quotes_and_titles_are_not_statements(sources_nlp: Language) -> None:
+    doc = sources_nlp('The so-called "peace dividend" never came. She read "War and Peace" '
+                      "twice.")
+    assert _sources(doc) == []
+
+
+# --- indirect speech and phrase cues ---------------------------------------------------
+
+
+def test_indirect_speech_with_and_without_that(sources_nlp: Language) -> None:
+    doc = sources_nlp("The finance minister said that inflation would ease by summer. "
+                      "Bank economists said growth had stalled.")
+    minister, economists = _sources(doc)
+    assert minister.text == "finance minister"
+    assert minister._.content.text == "inflation would ease by summer"
+    assert minister._.source_type == "official"
+    assert economists.text == "Bank economists"
+    assert economists._.content.text == "growth had stalled"
+    assert economists._.source_type == "unnamed"
+
+
+def test_attribution_after_the_content(sources_nlp: Language) -> None:
+    doc = sources_nlp("Prices will rise again next year, the agency's chief economist added.")
+    (source,) = _sources(doc)
+    assert source._.cue.text == "added"
+    assert source._.content.text == "Prices will rise again next year"
+
+
+def test_according_to(sources_nlp: Language) -> None:
+    doc = sources_nlp("The factory closed in March, according to the city's planning office.")
+    (source,) = _sources(doc)
+    assert source._.cue.text == "according to"
+    assert source.text == "city's planning office"
+    assert source._.content.text == "The factory closed in March"
+    assert source._.source_type == "official"
+    assert source.id_ == "sources.phrase.according_to"
+
+
+def test_belief_verb_needs_a_clause(sources_nlp: Language) -> None:
+    doc = sources_nlp("Western diplomats believe the deal will hold. Diplomats believe in "
+                      "patience.")
+    (source,) = _sources(doc)
+    assert source._.cue.text == "believe"
+    assert source._.source_type == "unnamed"
+
+
+@pytest.mark.parametrize("text", [
+    "The committee said nothing.",
+    "The report said growth slowed.",
+    "The law states that fees must be paid.",
+    "He added salt to the soup.",
+    "I think the plan will fail.",
+    "The data suggest that prices rose.",
+    "They will seek to clarify that the rule still applies.",
+    "He declined to say whether the talks had failed.",
+    "If she believes the report is wrong, she can appeal.",
+    "Asked whether the plan would pass, the mayor smiled.",
+    "A voter who believes he or she was misled can complain.",
+])
+def test_no_source_without_a_speaker_or_statement(sources_nlp: Language, text: str) -> None:
+    assert _sources(sources_nlp(text)) == []
+
+
+# --- speakers, types and actors --------------------------------------------------------
+
+
+def test_pronoun_resolved_from_previous_sentence(sources_nlp: Language) -> None:
+    doc = sources_nlp("Maria Santos is the mayor of Porto Verde. She said the bridge would be "
+                      "rebuilt within a year.")
+    (source,) = _sources(doc)
+    assert source.text == "She"
+    assert source._.speaker == "Maria Santos"
+
+
+def test_pronoun_prefers_the_previous_speaker(sources_nlp: Language) -> None:
+    doc = sources_nlp("“The vote was fair,” said Karl Jensen, a senior fellow at the Baltic "
+                      "Policy Institute. He added that turnout had been high.")
+    first, second = _sources(doc)
+    assert second.text == "He"
+    assert second._.speaker == "Karl Jensen"
+    assert second._.source_type == first._.source_type == "expert"
+
+
+def test_short_name_resolves_to_full_name(sources_nlp: Language) -> None:
+    doc = sources_nlp("Hannah Weiss, a historian at Lakeside University, said the border "
+                      "was drawn in haste. “Nobody asked the villagers,” Weiss said.")
+    speakers = [s._.speaker for s in _sources(doc)]
+    assert speakers == ["Hannah Weiss", "Hannah Weiss"]
+    assert {s._.source_type for s in _sources(doc)} == {"expert"}
+
+
+@pytest.mark.parametrize(("text", "speaker", "source_type"), [
+    ("Paul Grant, a senior fellow at the Lakeside Institute, said the ceasefire was "
+     "fragile.", "Paul Grant", "expert"),
+    ("Omar Haddad, a former defense minister, warned that the border could close.",
+     "Omar Haddad", "expert"),
+    ("Defense ministry spokesman Arturo Vidal said the drills would continue.",
+     "Arturo Vidal", "official"),
+    ("Senator Joan Pike, who sits on the budget committee, said the bill was dead.",
+     "Joan Pike", "official"),
+    ("U.S. Attorney Dana Ruiz said the office would appeal.", "Dana Ruiz", "official"),
+    ("Jonah Price, a lawyer for the family, said the ruling was unfair.", "Jonah Price",
+     "expert"),
+    ("Senior administration officials said the review was over.",
+     "Senior administration officials", "unnamed"),
+    ("Pentagon officials said the review was over.", "Pentagon officials", "official"),
+    ("Analysts say the currency will weaken.", "Analysts", "unnamed"),
+    ("Critics argued that the plan was rushed.", "Critics", "unnamed"),
+    ("A source close to the negotiations said the talks had stalled.", "source", "unnamed"),
+    ("Reuters reported that the mine would close.", "Reuters", "media"),
+    ("The newspaper reported that three workers were hurt.", "newspaper", "media"),
+    ("The New York Times reported on Sunday that the plant had been sold.",
+     "New York Times", "media"),
+])
+def test_source_types(sources_nlp: Language, text: str, speaker: str,
+                      source_type: str) -> None:
+    (source,) = _sources(sources_nlp(text))
+    assert source._.speaker == speaker
+    assert source._.source_type == source_type
+    assert source._.source_type in SOURCE_TYPES
+
+
+def test_actor_from_actor_spans(nlp_sm: Language, added_pipes: AddPipe) -> None:
+    added_pipes("test_sources_actor_stub")
+    added_pipes("framing_sources")
+    doc = nlp_sm("Kenyan lawmaker Peter Mwangi said the vote would be delayed. Elena Vasko "
+                 "said talks would resume. Norwegian officials believe the fund is safe. "
+                 "“Prices are stable,” said Ana Rojas, an economist at the Chilean central "
+                 "bank.")
+    actors = {s._.speaker: s._.actor for s in _sources(doc)}
+    assert actors["Peter Mwangi"] == "Kenya"  # premodifier
+    assert actors["Elena Vasko"] == "Ruritania"  # the name itself is an actor alias
+    assert actors["Norwegian officials"] == "Norway"  # inside the source span
+    assert actors["Ana Rojas"] == "Chile"  # apposition
+    assert {s._.speaker: s._.source_type for s in _sources(doc)}["Elena Vasko"] == "official"
+
+
+def test_actor_is_none_without_actor_spans(sources_nlp: Language) -> None:
+    doc = sources_nlp("Kenyan lawmaker Peter Mwangi said the vote would be delayed.")
+    (source,) = _sources(doc)
+    assert "actors" not in doc.spans
+    assert source._.actor is None
+
+
+# --- in_quote flags on framing and hedge spans -----------------------------------------
+
+
+def test_in_quote_flags(nlp_sm: Language, added_pipes: AddPipe) -> None:
+    framing = added_pipes("span_ruler", name="test_framing_ruler",
+                          config={"spans_key": "framing"})
+    framing.add_patterns([{"label": "BARGAINING_CHIP", "pattern": "bargaining chip"}])
+    hedges = added_pipes("span_ruler", name="test_hedge_ruler", config={"spans_key": "hedges"})
+    hedges.add_patterns([{"label": "HEDGE", "pattern": "probably"}])
+    added_pipes("framing_sources")
+    doc = nlp_sm("“The prisoners are probably a bargaining chip now,” said Ivan Petrov, an "
+                 "analyst at the Northern Policy Institute. The ministry probably sees the "
+                 "prisoners as a bargaining chip too. Officials said the exchange was "
+                 "probably close.")
+    framing_flags = [(s.start_char, s._.in_quote) for s in doc.spans["framing"]]
+    hedge_flags = [s._.in_quote for s in doc.spans["hedges"]]
+    assert [flag for _, flag in framing_flags] == [True, False]
+    assert hedge_flags == [True, False, True]  # the last one is in indirect speech
+
+
+# --- pipelines without a parser, odd input ---------------------------------------------
+
+
+def test_blank_pipeline_warns_once_and_leaves_doc_unchanged(blank_nlp: Language) -> None:
+    blank_nlp.add_pipe("framing_sources")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        first = blank_nlp("“We will win,” she said.")
+        second = blank_nlp("Analysts say the deal will fail.")
+    messages = [str(w.message) for w in caught if "W250" in str(w.message)]
+    assert len(messages) == 1
+    assert "sources" not in first.spans and "sources" not in second.spans
+
+
+def test_blank_pipeline_very_long_text(blank_nlp: Language) -> None:
+    blank_nlp.max_length = 1_100_000
+    blank_nlp.add_pipe("framing_sources")
+    sentence = "“The river rose overnight,” said the mayor, who asked residents to leave. "
+    text = sentence * (1_000_000 // len(sentence) + 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        doc = blank_nlp(text[:1_000_000])
+    assert "sources" not in doc.spans
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n  ", "🙂🙂🙂", "“”", '"', "said said said",
+                                  "“ ” “ ” ” “"])
+def test_empty_and_odd_texts(sources_nlp: Language, text: str) -> None:
+    doc = sources_nlp(text)
+    assert _sources(doc) == []
+
+
+# --- rules: defaults, extension, errors, serialization ---------------------------------
+
+
+def test_default_rules_loaded_without_initialize(nlp_sm: Language,
+                                                 added_pipes: AddPipe) -> None:
+    pipe = added_pipes("framing_sources")
+    labels = {rule["label"] for rule in pipe.patterns}
+    assert {"CUE", "CUE_PHRASE", "ROLE", "MODIFIER"} <= labels
+
+
+def test_add_patterns_extends_cues(nlp_sm: Language, added_pipes: AddPipe) -> None:
+    pipe = added_pipes("framing_sources")
+    text = "The senator opined that the budget was too small."
+    assert _sources(nlp_sm(text)) == []
+    pipe.add_patterns([{"label": "CUE", "id": "opine", "lemma": "opine",
+                        "forms": ["opines", "opined"], "class": "speech"}])
+    (source,) = _sources(nlp_sm(text))
+    assert source._.cue.text == "opined"
+    assert source.id_ == "sources.indirect.opine"
+    pipe.initialize()  # back to the bundled rules
+    assert _sources(nlp_sm(text)) == []
+
+
+def test_bad_rule_file_names_file_and_line(nlp_sm: Language, added_pipes: AddPipe,
+                                           tmp_path: Path) -> None:
+    pipe = added_pipes("framing_sources")
+    path = tmp_path / "rules.jsonl"
+    path.write_text('// my cues\n{"label": "CUE", "id": "say", "lemma": "say", '
+                    '"class": "speech"}\n\n{"label": "CUE", "id": "opine", "lemma": "opine"}\n',
+                    encoding="utf-8")
+    with pytest.raises(RuleError, match=r"rules\.jsonl:4: .*class"):
+        pipe.initialize(rules_path=path)
+    path.write_text('{"label": "ROLE", "id": "x", "lemma": "x", "type": "boss", '
+                    '"entity": "person"}\n', encoding="utf-8")
+    with pytest.raises(RuleError, match=r"rules\.jsonl:1: .*type"):
+        pipe.initialize(rules_path=path)
+    path.write_text('{"label": "CUE", "id": "say"\n', encoding="utf-8")
+    with pytest.raises(RuleError, match=r"rules\.jsonl:1: invalid JSON"):
+        pipe.initialize(rules_path=path)
+    with pytest.raises(RuleError, match="unknown label"):
+        pipe.add_patterns([{"label": "SPEAKER", "id": "x", "lemma": "x"}])
+
+
+def test_serialization_round_trip(nlp_sm: Language, added_pipes: AddPipe,
+                                  tmp_path: Path) -> None:
+    pipe = added_pipes("framing_sources", config={"spans_key": "speakers"})
+    pipe.add_patterns([{"label": "CUE", "id": "opine", "lemma": "opine",
+                        "forms": ["opined"], "class": "speech"}])
+    text = ("“The harbour will reopen next week,” said Maria Okafor, a spokeswoman for the "
+            "transport ministry. She added that fees would not rise. The senator opined that "
+            "the budget was too small, according to two aides.")
+    before = nlp_sm(text)
+    nlp_sm.to_disk(tmp_path / "pipeline")
+    reloaded = spacy.load(tmp_path / "pipeline")
+    after = reloaded(text)
+    assert "speakers" in after.spans
+    summary = [(s.start, s.end, s.id_, s._.source_type, s._.speaker, s._.cue.text,
+                tuple(c.text for c in s._.content_spans)) for s in after.spans["speakers"]]
+    expected = [(s.start, s.end, s.id_, s._.source_type, s._.speaker, s._.cue.text,
+                 tuple(c.text for c in s._.content_spans)) for s in before.spans["speakers"]]
+    assert summary == expected
+    assert any(row[5] == "opined" for row in summary)
+    restored = reloaded.get_pipe("framing_sources")
+    assert restored.patterns == pipe.patterns
+    assert restored.from_bytes(pipe.to_bytes()).patterns == pipe.patterns
+
+
+def test_docs_pickle_and_docbin_keep_attributes(sources_nlp: Language) -> None:
+    doc = sources_nlp("“Rates will stay high,” said Ana Rojas, an economist at the central "
+                      "bank. Analysts say the currency will weaken.")
+    expected = _summary(doc)
+    assert _summary(pickle.loads(pickle.dumps(doc))) == expected
+    doc_bin = DocBin(store_user_data=True)
+    doc_bin.add(doc)
+    (restored,) = DocBin().from_bytes(doc_bin.to_bytes()).get_docs(sources_nlp.vocab)
+    assert _summary(restored) == expected
+    # Only plain data is stored on the Doc.
+    for key, value in doc.user_data.items():
+        assert not isinstance(value, Span | Doc), key
+
+
+# --- the seed articles (acceptance) -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed_docs(seed_texts: dict[str, str]) -> dict[str, Doc]:
+    from spacy_framing._loader import load_base
+
+    nlp = load_base()
+    has_actors = Language.has_factory("framing_actors")
+    if has_actors:
+        try:
+            nlp.add_pipe("framing_actors")
+        except NotImplementedError:
+            has_actors = False
+    nlp.add_pipe("framing_sources")
+    docs = {name: nlp(text) for name, text in seed_texts.items()}
+    for doc in docs.values():
+        doc.user_data["test_has_actors"] = has_actors
+    return docs
+
+
+def _check_speaker(doc: Doc, speaker: str, source_type: str, actor: str | None = None) -> None:
+    found = _by_speaker(doc, speaker)
+    assert found, f"{speaker} not found among {[s._.speaker for s in _sources(doc)]}"
+    assert {s._.source_type for s in found} == {source_type}, speaker
+    assert all(s._.content_spans for s in found), speaker
+    if actor is not None and doc.user_data["test_has_actors"]:
+        assert actor in {s._.actor for s in found}, speaker
+
+
+def test_seed_voa_sources(seed_docs: dict[str, Doc]) -> None:
+    doc = seed_docs["voa"]
+    _check_speaker(doc, "Lin Jian", "official", "China")
+    _check_speaker(doc, "Dennis Wilder", "expert")
+    _check_speaker(doc, "Victor Cha", "expert")
+    _check_speaker(doc, "Mark Cancian", "expert")
+    _check_speaker(doc, "Matthew Miller", "official", "United States")
+    _check_speaker(doc, "Vedant Patel", "official", "United States")
+    # A quote running over two paragraphs, the first one opened after "he said".
+    cha = [c.text for s in _by_speaker(doc, "Victor Cha") for c in s._.content_spans]
+    assert any(text.startswith("There’s probably a combination") for text in cha)
+    assert any(text.startswith("The panic is that Russia") for text in cha)
+    # A quote paragraph without its own cue, after the sentence naming the speaker.
+    wilder = [c.text for s in _by_speaker(doc, "Dennis Wilder") for c in s._.content_spans]
+    assert any(text.startswith("The Chinese have been very careful") for text in wilder)
+
+
+def test_seed_kontur_sources(seed_docs: dict[str, Doc]) -> None:
+    doc = seed_docs["kontur"]
+    _check_speaker(doc, "Lee Seong-kweun", "official", "South Korea")
+    _check_speaker(doc, "Lin Jian", "official", "China")
+    for expert in ("Volodymyr Holovko", "Eric Ballbach", "Stanislav Zhelikhovsky",
+                   "Victor Kevlyuk"):
+        _check_speaker(doc, expert, "expert")
+    # Holovko's statements continue over several sentences.
+    holovko = [s for s in _by_speaker(doc, "Volodymyr Holovko")]
+    assert any(len(s._.content_spans) >= 2 for s in holovko)
+    assert any(len(list(c.sents)) >= 2 for s in holovko for c in s._.content_spans)
+    assert {s._.source_type for s in _sources(doc) if s._.speaker in ("AFP", "WSJ")} \
+        == {"media"}
