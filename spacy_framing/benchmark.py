@@ -54,6 +54,12 @@ class GoldDoc:
     origin: str
     # Szeged-style records are one sentence each: the record, not the parser, is the unit.
     single_sentence: bool = False
+    # Titles, bylines and page furniture the annotator left out (meta.unannotated,
+    # meta.headline_paragraph): predictions there can be neither right nor wrong.
+    unannotated: list[tuple[int, int]] = field(default_factory=list)
+
+    def is_unannotated(self, start: int, end: int) -> bool:
+        return any(lo <= start and end <= hi for lo, hi in self.unannotated)
 
 
 @dataclass
@@ -119,6 +125,22 @@ def _parse_spans(record: dict[str, Any], text: str, where: str, line: int) -> li
     return spans
 
 
+def _unannotated_ranges(meta: dict[str, Any], length: int, file: Path, line: int
+                        ) -> list[tuple[int, int]]:
+    raw = list(meta.get("unannotated") or [])
+    if meta.get("headline_paragraph"):
+        raw.append(meta["headline_paragraph"])
+    ranges: list[tuple[int, int]] = []
+    for item in raw:
+        start = item.get("start") if isinstance(item, dict) else None
+        end = item.get("end") if isinstance(item, dict) else None
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= length):
+            raise InputError(file, f"meta.unannotated range {item!r} is not a valid "
+                             f"start/end within the text (length {length})", line=line)
+        ranges.append((start, end))
+    return ranges
+
+
 def read_gold(
     paths: Iterable[str | Path], *, texts_root: str | Path | None = None
 ) -> tuple[list[GoldDoc], list[InputError]]:
@@ -155,9 +177,14 @@ def _read_gold_file(file: Path, root: Path | None) -> tuple[list[GoldDoc], list[
             continue
         meta = dict(record.get("meta") or {})
         doc_id = str(meta.get("doc_id") or f"{file.stem}:{line_no}")
+        try:
+            masked = _unannotated_ranges(meta, len(text), file, line_no)
+        except InputError as err:
+            errors.append(err)
+            continue
         docs.append(GoldDoc(doc_id=doc_id, text=text, spans=spans, meta=meta,
                             origin=f"{file}:{line_no}",
-                            single_sentence="sent_id" in meta))
+                            single_sentence="sent_id" in meta, unannotated=masked))
     return docs, errors
 
 
@@ -402,7 +429,9 @@ def run_benchmark(
     processed: list[tuple[GoldDoc, list[PredSpan], list[tuple[int, int]], list[PredSpan]]] = []
     for gold, doc in _batched(golds, nlp, batch_size):
         words += sum(1 for t in doc if not (t.is_space or t.is_punct))
-        processed.append((gold, predicted_spans(doc), _sentence_bounds(doc), baseline(doc)))
+        pred = [s for s in predicted_spans(doc) if not gold.is_unannotated(s.start, s.end)]
+        base_pred = [s for s in baseline(doc) if not gold.is_unannotated(s.start, s.end)]
+        processed.append((gold, pred, _sentence_bounds(doc), base_pred))
     elapsed = time.perf_counter() - started
     for gold, pred, bounds, base_pred in processed:
         score_document(model_tally, gold, pred, bounds, label_set, keep_errors=errors)

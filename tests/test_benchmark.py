@@ -148,7 +148,15 @@ def test_real_gold_scores_agree_with_independent_scorer(blank_nlp, shared_dir: P
     sent_tp = sent_pred = sent_gold = 0
     examples = []
     for gold, doc in zip(docs, blank_nlp.pipe(d.text for d in docs), strict=True):
-        preds = predicted_spans(doc)
+        left_out = [(r["start"], r["end"]) for r in [*gold.meta.get("unannotated", []),
+                                                     gold.meta.get("headline_paragraph")] if r]
+
+        def annotated(start: int, end: int, left_out=left_out) -> bool:
+            return not any(lo <= start and end <= hi for lo, hi in left_out)
+
+        preds = [s for s in predicted_spans(doc) if annotated(s.start, s.end)]
+        doc.spans["scored_hedges"] = [s for s in doc.spans["hedges"]
+                                      if annotated(s.start_char, s.end_char)]
         bounds = [(s.start_char, s.end_char) for s in doc.sents]
 
         def sentence(offset: int, bounds=bounds) -> int:
@@ -175,13 +183,43 @@ def test_real_gold_scores_agree_with_independent_scorer(blank_nlp, shared_dir: P
     assert micro["sentence"]["p"] == pytest.approx(sent_tp / sent_pred, abs=1e-4)
     assert micro["sentence"]["r"] == pytest.approx(sent_tp / sent_gold, abs=1e-4)
     spacy_scores = Scorer.score_spans(
-        examples, "spans", getter=lambda doc, attr: [s for s in doc.spans.get("hedges", [])
-                                                     if s.label_ == "HEDGE"])
+        examples, "spans",
+        getter=lambda doc, attr: [s for s in doc.spans.get("scored_hedges", doc.spans["hedges"])
+                                  if s.label_ == "HEDGE"])
     ours = result["labels"]["HEDGE"]["span_strict"]
     # Token-expanded gold may differ from character gold only where a gold span does not
     # fall on token boundaries; the gold is annotated on words, so they agree.
     assert ours["p"] == pytest.approx(spacy_scores["spans_p"], abs=1e-3)
     assert ours["r"] == pytest.approx(spacy_scores["spans_r"], abs=1e-3)
+
+
+def test_predictions_in_unannotated_ranges_are_not_scored(blank_nlp, tmp_path: Path) -> None:
+    title = "Officials may be worried"
+    text = f"{title}\n\nThe ministry declined to comment. Officials may respond later."
+    body_hedge = text.rindex("may")
+    gold = _write(tmp_path / "g.jsonl", [
+        {"text": text, "meta": {"doc_id": "t", "unannotated": [{"start": 0, "end": len(title)}]},
+         "spans": [{"start": body_hedge, "end": body_hedge + 3, "label": "HEDGE"}]},
+    ])
+    blank_nlp.add_pipe("framing_hedges")
+    docs, errors = read_gold([gold])
+    assert errors == [] and docs[0].unannotated == [(0, len(title))]
+    hedge = run_benchmark(blank_nlp, docs, labels=["HEDGE"])["labels"]["HEDGE"]["span_partial"]
+    # The title's "may" is a hedge too, but the annotator left the title out.
+    assert (hedge["p"], hedge["r"]) == (1.0, 1.0)
+    unmasked = _write(tmp_path / "u.jsonl", [{**json.loads(gold.read_text()),
+                                              "meta": {"doc_id": "t"}}])
+    docs, _ = read_gold([unmasked])
+    hedge = run_benchmark(blank_nlp, docs, labels=["HEDGE"])["labels"]["HEDGE"]["span_partial"]
+    assert hedge["p"] == 0.5
+
+
+def test_bad_unannotated_range_is_a_record_error(tmp_path: Path) -> None:
+    gold = _write(tmp_path / "g.jsonl", [
+        {"text": "Short text.", "meta": {"unannotated": [{"start": 5, "end": 99}]}, "spans": []},
+    ])
+    docs, errors = read_gold([gold])
+    assert docs == [] and f"{gold}:1: meta.unannotated range" in str(errors[0])
 
 
 def test_cli_benchmark_json(tmp_path: Path) -> None:
