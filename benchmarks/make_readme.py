@@ -73,7 +73,7 @@ def levels_table(result: dict, label: str) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--shared", type=Path, default=Path(os.environ.get(
-        "FRAMING_SHARED", Path.cwd().parent / "shared")))
+        "FRAMING_SHARED", HERE.parents[1] / "shared")))
     parser.add_argument("--skip-speed", action="store_true")
     args = parser.parse_args()
     shared = args.shared.resolve()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -42,7 +43,9 @@ def words_per_second(nlp, texts: list[str], *, disable: tuple[str, ...]) -> tupl
 
 
 def main() -> None:
-    default_root = Path.cwd().parent / "shared" / "data" / "basil"
+    # The team's shared corpora sit beside the checkout unless $FRAMING_SHARED says otherwise.
+    shared = Path(os.environ.get("FRAMING_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+    default_root = shared / "data" / "basil"
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--texts", type=Path, default=default_root)
     parser.add_argument("--rounds", type=int, default=5)
