@@ -70,13 +70,19 @@ SOURCE_LABEL = "SOURCE"
 SOURCE_TYPES: tuple[str, ...] = ("official", "expert", "media", "unnamed")
 DEFAULT_RULES_FILE = "sources.jsonl"
 
-_RULE_LABELS = ("CUE", "CUE_PHRASE", "ROLE", "MODIFIER", "DOCUMENT", "HONORIFIC")
+_RULE_LABELS = ("CUE", "CUE_PHRASE", "ROLE", "MODIFIER", "DOCUMENT", "HONORIFIC",
+                "AFFILIATION")
 _RULE_KEYS = ("label", "id", "lemma", "forms", "lower", "phrase", "pattern", "class", "type",
-              "entity", "effect", "note")
+              "entity", "effect", "actor", "needs", "note")
 _CUE_CLASSES = ("speech", "cognition")
 _ROLE_ENTITIES = ("person", "institution")
+_NON_STATE_KINDS = frozenset({"organization", "group"})
+_ACTOR_INSTITUTION_RULE = "institution"  # framing_actors' rule id for "the Pentagon" etc.
 
 _PERSON_PRONOUNS = frozenset({"he", "she"})
+_PRONOUN_GENDER = {"he": "m", "she": "f"}
+_HONORIFIC_GENDER = {"mr.": "m", "mr": "m", "ms.": "f", "ms": "f", "mrs.": "f", "mrs": "f",
+                     "miss": "f"}
 _GROUP_PRONOUNS = frozenset({"they"})
 _THING_PRONOUNS = frozenset({"it"})
 # The writer's own voice and relative/demonstrative words are never a source by themselves.
@@ -107,6 +113,10 @@ _CONTENT_EDGE_SKIP = frozenset({",", ";", ":", "—", "–", "-"})
 _MAX_CUE_GAP_TOKENS = 25
 _MAX_DESCRIPTOR_TOKENS = 60
 _MAX_TEXTACY_SENTENCES = 300
+# An article's "home" state: the actor of at least this many sources, and this many times
+# as many as the next actor.
+_MIN_HOME_SOURCES = 3
+_HOME_DOMINANCE = 2.0
 
 _DOUBLE_OPEN = frozenset({"“", "„", "«", "``"})
 _DOUBLE_CLOSE = frozenset({"”", "»", "''"})
@@ -229,6 +239,7 @@ class SourceAttributor(Pipe):
         self.max_quote_gap_sentences = max_quote_gap_sentences
         self.use_textacy = use_textacy
         self._warned_no_parse = False
+        self._non_state_cache: tuple[tuple[int, int], frozenset[str]] | None = None
         self._rules: list[Pattern] = []
         # Users often add the pipe and run it without nlp.initialize(): ship working rules.
         if patterns is None:
@@ -280,6 +291,38 @@ class SourceAttributor(Pipe):
     def _set_rules(self, rules: list[Pattern]) -> None:
         self._rules = [dict(rule) for rule in rules]
         self._compiled = _CompiledRules(self.nlp, self.name, self._rules)
+
+    # -- actors --------------------------------------------------------------------------
+
+    def _actor_pipe(self) -> Any | None:
+        """The framing_actors pipe writing to ``actors_key``, if the pipeline has one."""
+        for _, pipe in self.nlp.pipeline:
+            if getattr(pipe, "spans_key", None) == self.actors_key \
+                    and callable(getattr(pipe, "resolve", None)):
+                return pipe
+        return None
+
+    def _canonical_actor(self, name: str) -> str | None:
+        """An affiliation rule's actor as the actors component spells it (rules may use
+        any alias); the name as written when there is no actors component."""
+        pipe = self._actor_pipe()
+        if pipe is None:
+            return name
+        return pipe.resolve(name)
+
+    def _non_state_actors(self) -> frozenset[str]:
+        """Organisations and groups (NATO, the EU, Hamas): a source speaking for one of
+        them has no state actor. Cached per actors pipe and gazetteer size."""
+        pipe = self._actor_pipe()
+        if pipe is None:
+            return frozenset()
+        key = (id(pipe), len(pipe))
+        if self._non_state_cache is None or self._non_state_cache[0] != key:
+            names = frozenset(record["actor"] for record in pipe.patterns
+                              if record.get("kind") in _NON_STATE_KINDS
+                              and isinstance(record.get("actor"), str))
+            self._non_state_cache = (key, names)
+        return self._non_state_cache[1]
 
     # -- processing ----------------------------------------------------------------------
 
@@ -452,6 +495,12 @@ def _rule_problem(record: Pattern) -> str | None:
             return f"ROLE needs 'entity' in {', '.join(_ROLE_ENTITIES)}"
     elif label == "MODIFIER" and record.get("effect") != "former":
         return "MODIFIER needs 'effect': 'former'"
+    elif label == "AFFILIATION":
+        actor = record.get("actor")
+        if record.get("effect") != "block" and not (isinstance(actor, str) and actor.strip()):
+            return "AFFILIATION needs an 'actor' name, or 'effect': 'block'"
+    if "needs" in record and not (label == "CUE" and _is_string_list(record["needs"])):
+        return "'needs' is a non-empty list of dependency labels, on CUE records only"
     return None
 
 
@@ -772,6 +821,12 @@ class _DocAttribution:
         self.modifiers: set[int] = set()
         self.documents: set[int] = set()
         self.honorifics: set[int] = set()
+        # Words that tie a speaker to a state without naming it ("D-Ore.", "Sen.").
+        self.affiliation_at: dict[int, str] = {}
+        self.genders: dict[str, str | None] = {}
+        # Mentions of a state's own politics (its institutions, parties, titles): evidence
+        # of the state an article is about, for speakers whose state goes unsaid.
+        self.domestic_mentions: dict[str, int] = {}
         self._collect_matches()
         self.actor_at = self._actor_index()
         self.person_names = self._person_name_index()
@@ -820,6 +875,8 @@ class _DocAttribution:
     def _collect_matches(self) -> None:
         has_pos = self.doc.has_annotation("POS")
         best_role: dict[int, tuple[Pattern, int, int]] = {}
+        affiliations: list[tuple[int, int, str]] = []
+        blocked: set[int] = set()
         for record, start, end in self.component._compiled(self.doc):
             label = record["label"]
             if label == "CUE":
@@ -845,7 +902,20 @@ class _DocAttribution:
                 self.documents.add(end - 1)
             elif label == "HONORIFIC":
                 self.honorifics.add(start)
+            elif label == "AFFILIATION":
+                if record.get("effect") == "block":
+                    blocked.update(range(start, end))
+                else:
+                    affiliations.append((start, end, record["actor"]))
         self.roles = best_role
+        canonical = self.component._canonical_actor
+        for start, end, actor in affiliations:
+            if blocked.isdisjoint(range(start, end)) and start not in self.affiliation_at:
+                name = canonical(actor)
+                if name is not None:
+                    self.domestic_mentions[name] = self.domestic_mentions.get(name, 0) + 1
+                    for i in range(start, end):
+                        self.affiliation_at[i] = name
         self.phrase_cues.sort(key=lambda match: match[1])
 
     def _actor_index(self) -> dict[int, str]:
@@ -853,10 +923,13 @@ class _DocAttribution:
         if key not in self.doc.spans:
             return {}
         actor_at: dict[int, str] = {}
+        non_state = self.component._non_state_actors()
         # Longer actor spans win where spans overlap.
         for span in sorted(self.doc.spans[key], key=lambda s: s.end - s.start):
             actor = span.kb_id_ or None
-            if actor:
+            if actor and actor not in non_state and span.id_ == _ACTOR_INSTITUTION_RULE:
+                self.domestic_mentions[actor] = self.domestic_mentions.get(actor, 0) + 1
+            if actor and actor not in non_state:
                 for i in range(span.start, span.end):
                     actor_at[i] = actor
         return actor_at
@@ -1531,6 +1604,9 @@ class _DocAttribution:
                 continue  # "X, who told NBC ...": what X did, not what X is
             if child.dep_ == "prep" and child.lower_ not in _AFFILIATION_PREPS:
                 continue
+            if child.dep_ == "conj" and (child.pos_ == "PROPN" or child.ent_type_
+                                         or child.tag_ in ("NNS", "NNPS")):
+                continue  # "Obama and Netanyahu": another speaker, not a description
             for sub in child.subtree:
                 if len(collected) >= _MAX_DESCRIPTOR_TOKENS:
                     break
@@ -1609,6 +1685,9 @@ class _DocAttribution:
             if actor:
                 priority = 0 if start <= i < end else 1
                 evidence.actors.append((priority, i, actor))
+            elif i in self.affiliation_at:
+                # A named state outranks a party or title that only implies one.
+                evidence.actors.append((2, i, self.affiliation_at[i]))
         return evidence
 
     def _is_former(self, role_token: int) -> bool:
@@ -1664,11 +1743,16 @@ class _DocAttribution:
             anchor = min(seg.open_mark for seg in self.segments if seg.group == group)
         sent = self.sent_index(anchor)
         window_start = self.sent_starts[max(sent - self.component.max_antecedent_sentences, 0)]
+        gender = _PRONOUN_GENDER.get(pronoun)
         for candidate in reversed(earlier):
             if candidate.head < window_start or candidate.head >= source.head:
                 continue
             if candidate.speaker is None or not _agrees(pronoun, candidate):
                 continue
+            if gender and self._gender(candidate.group_key) not in (None, gender):
+                continue
+            if gender and candidate.group_key is not None:
+                self.genders[candidate.group_key] = gender
             source.speaker = candidate.speaker
             source.group_key = candidate.group_key
             source.evidence.merge(candidate.evidence)
@@ -1679,6 +1763,9 @@ class _DocAttribution:
             # Nearest person named outside quotes, preferring sentence subjects.
             candidates = [(s, e) for s, e in self._person_candidates(window_start, anchor)
                           if not self.in_quote(s)]
+            if gender:
+                candidates = [(s, e) for s, e in candidates
+                              if self._gender(self._full_name(s, e).lower()) in (None, gender)]
             subjects = [(s, e) for s, e in candidates
                         if doc[s:e].root.dep_ in ("nsubj", "nsubjpass")]
             chosen = (subjects or candidates)[-1:]
@@ -1705,6 +1792,26 @@ class _DocAttribution:
                     source.plural = True
                     source.evidence = self._evidence(token, start, end, "group")
                     return
+
+    def _gender(self, key: str | None) -> str | None:
+        """'m', 'f' or None for a person: from a pronoun that already referred to them,
+        else from an honorific before one of their mentions ("Ms. Rice")."""
+        if key is None:
+            return None
+        if key not in self.genders:
+            found = None
+            words = [w for w in key.split() if w != "-"]
+            # Mentions of the name or of part of it ("Mr. Netanyahu" for the full name).
+            for index in self.person_index.get(words[-1], ()) if words else ():
+                if not _contains_run(words, self.person_name_words[index][0]):
+                    continue
+                start = self.person_names[index][0]
+                before = self.doc[start - 1].lower_ if start > 0 else ""
+                found = _HONORIFIC_GENDER.get(before)
+                if found:
+                    break
+            self.genders[key] = found
+        return self.genders[key]
 
     def _person_candidates(self, start: int, end: int) -> list[tuple[int, int]]:
         """PERSON entities in [start, end), plus proper-noun subjects the NER missed."""
@@ -1736,6 +1843,24 @@ class _DocAttribution:
             source.source_type = _classify(evidence, source)
             actors = sorted(evidence.actors)
             source.actor = actors[0][2] if actors else None
+        # Office holders whose state goes unsaid ("the deputy attorney general",
+        # "lawmakers") belong to the state that most of the article's sources speak for,
+        # when one clearly dominates: a report on one country's politics rarely names it.
+        counts: dict[str, int] = dict(self.domestic_mentions)
+        for source in sources:
+            if source.actor is not None:
+                counts[source.actor] = counts.get(source.actor, 0) + 1
+        ranked = sorted(counts.items(), key=lambda item: -item[1])
+        if not ranked or ranked[0][1] < _MIN_HOME_SOURCES or (
+                len(ranked) > 1 and ranked[0][1] < _HOME_DOMINANCE * ranked[1][1]):
+            return
+        home = ranked[0][0]
+        for source in sources:
+            evidence = pooled.get(source.group_key, source.evidence) \
+                if source.group_key is not None else source.evidence
+            if source.actor is None and source.source_type != "media" and (
+                    evidence.official or evidence.former_official or evidence.state):
+                source.actor = home
 
 
 _PARSE_ATTRS = [TAG, POS, LEMMA, DEP, HEAD]
