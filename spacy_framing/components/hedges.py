@@ -26,9 +26,24 @@ After the conditions, overlapping matches are resolved longest-first ("no doubt"
 BOOSTER, not the HEDGE "doubt"). Rules labelled ``PSEUDO`` (ConText's pseudo-modifiers)
 take part in that contest and are then dropped: a PSEUDO rule for "you may leave"
 silences the modal "may" inside it. Each span's ``id_`` is its rule id. A rule's optional
-``group`` (epistemic, approximator, hearsay, weasel, booster in the bundled file) lets
-``exclude_groups`` switch whole kinds of cue off, e.g. for a scheme such as the Szeged
-corpus that marks epistemic cues but not approximators or weasel attributions.
+``group`` (epistemic, approximator, hearsay, weasel, conditional, booster in the bundled
+file) lets ``exclude_groups`` switch whole kinds of cue off.
+
+Profiles name a fixed set of excluded groups for an annotation scheme other than the
+codebook (``PROFILES``):
+
+``codebook`` (default)
+    every group: the codebook's HEDGE includes approximators ("about 300"), hearsay
+    ("is said to", "claims") and weasel attributions ("analysts say").
+``szeged``
+    drops approximator, hearsay, weasel and conditional. The Szeged Uncertainty Corpus
+    (Vincze 2015) marks *semantic* uncertainty (epistemic and doxastic cues); it files
+    weasels and vague quantities under *discourse-level* uncertainty and "assuming"/"if"
+    under condition cues, none of which the converted gold in ``shared/data/hedging``
+    marks as HEDGE. Scoring the codebook rules against it counts those cues as false
+    positives although both schemes agree on them being what they are.
+
+``exclude_groups`` adds to the profile's groups.
 
 Sentence flags: ``Doc._.hedge_density`` (HEDGE cues per 100 tokens) and
 ``Span._.is_uncertain`` (the span overlaps a sentence with at least one HEDGE cue), read
@@ -59,7 +74,7 @@ from ..errors import Errors, HedgeErrors, HedgeWarnings
 from ..types import PathLikeStr, Pattern
 from ._rules import RuleError, check_rules, package_data_path, read_rules, write_rules
 
-__all__ = ["HedgeTagger", "make_hedges"]
+__all__ = ["PROFILES", "HedgeTagger", "make_hedges"]
 
 _DEFAULT_SPANS_KEY = "hedges"
 _DEFAULT_RULES_FILE = "hedges.jsonl"
@@ -75,6 +90,12 @@ _POS_TAGS = frozenset({"ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN
                        "PART", "PRON", "PROPN", "PUNCT", "SCONJ", "SYM", "VERB", "X"})
 _CONTEXT_CLASSES = frozenset({"ANY", "BOS", "EOS", "CURRENCY", "TITLE"}) | _POS_TAGS
 """Upper-case items allowed in context word sequences."""
+
+PROFILES: dict[str, tuple[str, ...]] = {
+    "codebook": (),
+    "szeged": ("approximator", "hearsay", "weasel", "conditional"),
+}
+"""Rule groups each named annotation scheme leaves out (see the module docstring)."""
 
 _RULES_FILENAME = "rules.jsonl"
 _CFG_FILENAME = "cfg"
@@ -388,6 +409,13 @@ def _register_extensions() -> None:
 
 # --------------------------------------------------------------------------- component
 
+def _check_profile(profile: str) -> str:
+    if profile not in PROFILES:
+        raise ValueError(f"unknown framing_hedges profile {profile!r}; expected one of "
+                         f"{', '.join(sorted(PROFILES))}")
+    return profile
+
+
 @Language.factory(
     "framing_hedges",
     assigns=["doc.spans", "doc._.uncertain_sentences", "doc._.hedge_density"],
@@ -397,6 +425,7 @@ def _register_extensions() -> None:
         "phrase_matcher_attr": "NORM",
         "overwrite": True,
         "exclude_groups": [],
+        "profile": "codebook",
         "scorer": {
             "@scorers": "spacy.overlapping_labeled_spans_scorer.v1",
             "spans_key": _DEFAULT_SPANS_KEY,
@@ -417,11 +446,13 @@ def make_hedges(
     phrase_matcher_attr: str,
     overwrite: bool,
     exclude_groups: list[str],
+    profile: str,
     scorer: Callable | None,
 ) -> HedgeTagger:
     _register_extensions()
     return HedgeTagger(nlp, name, spans_key=spans_key, phrase_matcher_attr=phrase_matcher_attr,
-                       overwrite=overwrite, exclude_groups=exclude_groups, scorer=scorer)
+                       overwrite=overwrite, exclude_groups=exclude_groups, profile=profile,
+                       scorer=scorer)
 
 
 class HedgeTagger(Pipe):
@@ -436,6 +467,7 @@ class HedgeTagger(Pipe):
         phrase_matcher_attr: str = "NORM",
         overwrite: bool = True,
         exclude_groups: Iterable[str] = (),
+        profile: str = "codebook",
         scorer: Callable | None = overlapping_labeled_spans_score,
         patterns: Iterable[Pattern] | None = None,
     ) -> None:
@@ -444,10 +476,10 @@ class HedgeTagger(Pipe):
         self.spans_key = spans_key
         self.phrase_matcher_attr = phrase_matcher_attr
         self.overwrite = overwrite
-        # Rules whose "group" is listed here are kept (and saved) but not matched, e.g.
-        # ["approximator", "hearsay", "weasel"] for schemes that only mark semantic
-        # uncertainty (the Szeged corpus) rather than the codebook's wider HEDGE.
+        # Rules whose "group" is listed here or in the profile are kept (and saved) but
+        # not matched.
         self.exclude_groups = list(exclude_groups)
+        self.profile = _check_profile(profile)
         self.scorer = scorer
         self._warned_missing_annotation = False
         self.clear()
@@ -472,6 +504,11 @@ class HedgeTagger(Pipe):
     @property
     def ids(self) -> tuple[str, ...]:
         return tuple(sorted({record["id"] for record in self._patterns}))
+
+    @property
+    def excluded_groups(self) -> frozenset[str]:
+        """Rule groups not matched: the profile's plus ``exclude_groups``."""
+        return frozenset(PROFILES[self.profile]) | frozenset(self.exclude_groups)
 
     def __len__(self) -> int:
         return len(self._patterns)
@@ -563,9 +600,10 @@ class HedgeTagger(Pipe):
             compiled.append((dict(record), rule, phrase_docs))
         if replace:
             self.clear()
+        excluded = self.excluded_groups
         for record, rule, phrase_docs in compiled:
             self._patterns.append(record)
-            if record.get("group") in self.exclude_groups:
+            if record.get("group") in excluded:
                 continue
             key = f"{self.name}:{len(self._compiled)}:{rule.rule_id}"
             if phrase_docs is not None:
@@ -672,13 +710,15 @@ class HedgeTagger(Pipe):
 
     def _settings(self) -> dict[str, Any]:
         return {"spans_key": self.spans_key, "phrase_matcher_attr": self.phrase_matcher_attr,
-                "overwrite": self.overwrite, "exclude_groups": list(self.exclude_groups)}
+                "overwrite": self.overwrite, "exclude_groups": list(self.exclude_groups),
+                "profile": self.profile}
 
     def _apply_settings(self, settings: Mapping[str, Any]) -> None:
         self.spans_key = settings.get("spans_key", self.spans_key)
         self.phrase_matcher_attr = settings.get("phrase_matcher_attr", self.phrase_matcher_attr)
         self.overwrite = settings.get("overwrite", self.overwrite)
         self.exclude_groups = list(settings.get("exclude_groups", self.exclude_groups))
+        self.profile = _check_profile(settings.get("profile", self.profile))
 
     def to_bytes(self, *, exclude: Iterable[str] = SimpleFrozenList()) -> bytes:
         serializers = {
