@@ -266,23 +266,36 @@ def test_seed_articles_through_the_cli(shared_dir: Path, tmp_path: Path) -> None
     data = json.loads(output.read_text(encoding="utf-8"))
     assert data["target"] == "China"
     kontur, voa = _outlet(data, "Kontur"), _outlet(data, "VOA")
-    for outlet, labels in ((kontur, ("LOSS_OF_INFLUENCE", "FAIT_ACCOMPLI")),
+    # Issue 5, "Done when": the devices each outlet uses for China, with evidence.
+    for outlet, labels in ((kontur, ("LOSS_OF_INFLUENCE", "FAIT_ACCOMPLI", "BARGAINING_CHIP")),
                            (voa, ("LOSS_OF_INFLUENCE", "DILEMMA", "EMOTION"))):
-        evidence_labels = {e["label"] for e in outlet["evidence"]}
         for label in labels:
             assert outlet["devices"][label]["count"] > 0, (outlet["name"], label)
-            assert label in evidence_labels, (outlet["name"], label)
-    # Kontur's bargaining-chip sentences ("troops could become a bargaining chip", "paid
-    # off North Korea with technology") neither name China nor quote a Chinese source, so
-    # by codebook section 4 they do not concern China: they are reported as context of
-    # the story (article_devices, context_evidence), not in China's profile.
-    assert kontur["article_devices"]["BARGAINING_CHIP"] > 0
+    # Evidence for every counted label: as many located sentences as counted spans.
+    text = {name: (articles / f"seed_{name.lower()}.txt").read_text(encoding="utf-8")
+            for name in ("Kontur", "VOA")}
+    for outlet in (kontur, voa):
+        for label, stats in outlet["devices"].items():
+            located = [e for e in outlet["evidence"] if e["label"] == label]
+            assert len(located) == stats["spans"], (outlet["name"], label)
+        for item in outlet["evidence"]:
+            start, end = item["span"]
+            assert item["text"][start:end] == item["span_text"]
+            assert item["text"] in text[outlet["name"]]
+            assert item["voice"] in ("outlet", "quoted")
+    # Kontur's troops-as-bargaining-chip sentences name neither China nor a Chinese
+    # source, so by codebook section 4 they are context of the story, not China's profile.
+    assert kontur["article_devices"]["BARGAINING_CHIP"] > kontur["devices"]["BARGAINING_CHIP"][
+        "count"]
     assert "BARGAINING_CHIP" in {e["label"] for e in kontur["context_evidence"]}
     kontur_sources = kontur["sources"]
     assert kontur_sources["expert"] == max(kontur_sources.values())
     assert voa["sources"]["expert"] > 0 and voa["sources"]["official"] > 0
-    assert "United States" in voa["source_actors"]
-    assert any(a in kontur["source_actors"] for a in ("Ukraine", "Germany"))
+    # Whose voices: Ukrainian and European analysts in Kontur, Americans in VOA.
+    main_voice = {o["name"]: next(a for a in o["source_actors"] if a != "none")
+                  for o in (kontur, voa)}
+    assert main_voice["Kontur"] in ("Ukraine", "Germany")
+    assert main_voice["VOA"] == "United States"
 
 
 def _basil_records(shared_dir: Path, events: int = 2) -> list[dict[str, Any]]:

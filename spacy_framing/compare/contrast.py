@@ -29,6 +29,7 @@ from sklearn.model_selection import (
     cross_val_score,
 )
 from sklearn.pipeline import Pipeline
+from threadpoolctl import threadpool_limits
 
 from .profiles import TargetSentence
 
@@ -59,12 +60,19 @@ def sentence_features(sentence: TargetSentence) -> dict[str, float]:
     return {name: float(value) for name, value in features.items()}
 
 
+def _content_lemma(lemma: str) -> bool:
+    # Clitics ("'s", "’s", "'re") and symbol-only tokens would surface as top features
+    # such as "lemma:’s" that say nothing about framing.
+    return not lemma.startswith(("'", "’")) and any(ch.isalnum() for ch in lemma)
+
+
 def design_matrix(sentences: Sequence[TargetSentence]) -> np.ndarray:
     """Rows of (structured feature dict, lemma string): the input of the pipeline."""
     rows = np.empty((len(sentences), 2), dtype=object)
     for i, sentence in enumerate(sentences):
         rows[i, _STRUCTURED] = sentence_features(sentence)
-        rows[i, _LEMMAS] = " ".join(sentence.fact.get("lemmas") or ())
+        rows[i, _LEMMAS] = " ".join(lemma for lemma in sentence.fact.get("lemmas") or ()
+                                    if _content_lemma(lemma))
     return rows
 
 
@@ -154,7 +162,10 @@ def contrast_model(sentences: Sequence[TargetSentence], *, seed: int,
     # Without a single content word (constructed data, stop-word-only sentences) the
     # vectorizer would have no vocabulary; the structured features carry the model.
     lemmas = any(word not in ENGLISH_STOP_WORDS for row in X[:, _LEMMAS] for word in row.split())
-    with warnings.catch_warnings():
+    # One BLAS/OpenMP thread: these problems are small and sparse, and idle worker
+    # threads spinning on a busy machine cost more than they give (and thread counts
+    # must not change the numbers a fixed seed promises).
+    with warnings.catch_warnings(), threadpool_limits(limits=1):
         # Tiny, separable data may not converge fully; the score is reported either way.
         warnings.simplefilter("ignore", ConvergenceWarning)
         if cv.splitter is not None:
