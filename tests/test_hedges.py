@@ -232,6 +232,94 @@ def test_codebook_examples_in_news_sentences(any_nlp: Language, text: str, cue: 
     assert any(cue in found for found in cues(any_nlp(text), "HEDGE")), labelled(any_nlp(text))
 
 
+@pytest.mark.parametrize("text, cue", [
+    ("We know that the border crossings were closed for a week.", "We know"),
+    ("The ministry knows that the convoy was attacked.", "knows that"),
+    ("The envoy made clear that the offer would not be repeated.", "made clear"),
+    ("The governor made it very clear to the council that cuts are coming.",
+     "made it very clear"),
+    ("The chancellor has been very clear that sanctions will stay.", "been very clear"),
+    ("I can assure you that the harbour will reopen.", "I can assure"),
+    ("It is simply the reality on the ground.", "simply the reality"),
+    ("There is no denying that the harvest failed.", "There is no denying"),
+])
+def test_factive_and_assurance_boosters(any_nlp: Language, text: str, cue: str) -> None:
+    assert labelled(any_nlp(text)) == [(cue, "BOOSTER")]
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("The leaked memo did reveal a second meeting.", "did reveal"),
+    ("Delaying the vote does weaken the coalition.", "does weaken"),
+])
+def test_emphatic_do_is_a_booster_with_a_tagger(sm_hedges: Language, text: str,
+                                                cue: str) -> None:
+    assert labelled(sm_hedges(text)) == [(cue, "BOOSTER")]
+
+
+@pytest.mark.parametrize("text", [
+    "Did the mayor approve the new bridge?",
+    "Why did the garrison leave the fort?",
+    "Only later did the council publish the figures.",
+    "The farmers do not trust the new scheme.",
+    "We don’t want the depot near the school.",
+    "Nor does the treaty mention the islands.",
+])
+def test_questions_inversions_and_negation_are_not_emphatic_do(sm_hedges: Language,
+                                                               text: str) -> None:
+    assert cues(sm_hedges(text), "BOOSTER") == [], labelled(sm_hedges(text))
+
+
+@pytest.mark.parametrize("text", [
+    "We do not know whether the ferry will run.",
+    "As far as we know, the pass is open.",
+    "I want to know what the plan is.",
+    "We know little about the new commander.",
+    "The skies were clear over the valley.",
+])
+def test_limits_of_knowledge_and_plain_clear_are_not_boosters(any_nlp: Language,
+                                                              text: str) -> None:
+    assert cues(any_nlp(text), "BOOSTER") == [], labelled(any_nlp(text))
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("The strike killed nearly 3,000 people.", "nearly"),
+    ("The vote count took almost two weeks.", "almost"),
+    ("The talks drew just about every party in the region.", "just about"),
+    ("The crowd grew to close to 40,000 people.", "close to"),
+    ("Local officials were mostly silent after the raid.", "mostly"),
+    ("The measure is largely symbolic.", "largely"),
+    ("The reform is almost certain to fail in the senate.", "almost certain"),
+    ("The inquiry looked at potential collusion with the contractor.", "potential"),
+    ("His support fell over what he sees as a betrayal.", "what he sees as"),
+    ("The deal could collapse again, say analysts.", "say analysts"),
+    ("The visit has been perceived by some as a snub.", "perceived by some"),
+    ("Presuming the ceasefire holds, the aid convoys will move on Monday.", "Presuming"),
+    ("It is hard to say how many ships were damaged.", "hard to say"),
+])
+def test_approximators_distancing_and_weasels(any_nlp: Language, text: str, cue: str) -> None:
+    assert cue in cues(any_nlp(text), "HEDGE"), labelled(any_nlp(text))
+
+
+@pytest.mark.parametrize("text", [
+    "The town is close to the border.",
+    "It is possible to reach the island by ferry.",
+    "As the name suggests, the lake is salty.",
+    "The union filed claims against the shipping firm.",
+    "The report contains no allegations of fraud.",
+    "The reporter asked whether she believed the minister.",
+    "The firm discovered that it could sell the bonds abroad.",
+    "He offered several suggestions for the new logo.",
+    "The potential energy of the dam is enormous.",
+])
+def test_non_epistemic_uses_are_not_hedges(any_nlp: Language, text: str) -> None:
+    assert cues(any_nlp(text), "HEDGE") == [], labelled(any_nlp(text))
+
+
+def test_the_suggestion_that_is_a_hedge(any_nlp: Language) -> None:
+    doc = any_nlp("The suggestion that the dam leaked was rejected.")
+    assert cues(doc, "HEDGE") == ["suggestion that"]
+
+
 def test_plain_news_sentences_have_no_cues(any_nlp: Language) -> None:
     text = ("The parliament passed the budget on Tuesday. The minister thanked the committee "
             "and left for Brussels. Turnout was 61 percent, the commission said.")
@@ -381,6 +469,52 @@ def test_exclude_groups_switches_groups_off() -> None:
         warnings.simplefilter("ignore", UserWarning)
         nlp.add_pipe("framing_hedges", config={"exclude_groups": ["approximator", "weasel"]})
         doc = nlp("About 300 troops arrived, analysts say, and more may follow.")
+    assert cues(doc) == ["may"]
+
+
+PROFILE_TEXT = ("About 300 troops arrived, analysts say, and the figure is said to be "
+                "rising. Assuming the road stays open, more may follow.")
+
+
+def test_codebook_profile_tags_approximators_weasels_hearsay(blank_hedges: Language) -> None:
+    assert cues(blank_hedges(PROFILE_TEXT), "HEDGE") == [
+        "About", "analysts say", "is said to", "Assuming", "may"]
+
+
+def test_szeged_profile_keeps_only_semantic_uncertainty() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        ruler = nlp.add_pipe("framing_hedges", config={"profile": "szeged"})
+        doc = nlp(PROFILE_TEXT)
+    assert cues(doc) == ["may"]
+    assert ruler.excluded_groups == {"approximator", "hearsay", "weasel", "conditional"}
+    # Excluded rules stay in the component, so a saved pipeline can switch back.
+    assert "hedge.about_quantity" in ruler.ids
+
+
+def test_profile_and_exclude_groups_add_up() -> None:
+    nlp = spacy.blank("en")
+    ruler = HedgeTagger(nlp, profile="szeged", exclude_groups=["booster"])
+    assert {"weasel", "booster"} <= ruler.excluded_groups
+
+
+def test_unknown_profile_is_rejected() -> None:
+    with pytest.raises(ValueError, match="szeged"):
+        HedgeTagger(spacy.blank("en"), profile="bioscope")
+
+
+def test_profile_survives_serialization(tmp_path: Path) -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        nlp.add_pipe("framing_hedges", config={"profile": "szeged"})
+        nlp.to_disk(tmp_path / "p")
+        reloaded = spacy.load(tmp_path / "p")
+        doc = reloaded(PROFILE_TEXT)
+    assert reloaded.get_pipe("framing_hedges").profile == "szeged"
     assert cues(doc) == ["may"]
 
 

@@ -377,6 +377,16 @@ def _anchor_of(pattern: list[dict[str, Any]]) -> tuple[str, list[str], int] | No
     return None
 
 
+_ANNOTATED_ATTRS = {"POS": "POS", "TAG": "TAG", "MORPH": "MORPH", "LEMMA": "LEMMA",
+                    "DEP": "DEP", "HEAD": "DEP"}
+"""Token-pattern attributes spaCy's Matcher refuses on a Doc without that annotation."""
+
+
+def _annotations_needed(pattern: list[dict[str, Any]]) -> frozenset[str]:
+    return frozenset(_ANNOTATED_ATTRS[attr] for token in pattern for attr in token
+                     if attr in _ANNOTATED_ATTRS)
+
+
 def _longest_first(spans: list[Span]) -> list[Span]:
     """Non-overlapping spans, longer first, PSEUDO winning ties, then leftmost (spaCy's
     ``filter_spans`` with the PSEUDO tie-break ConText gives pseudo-modifiers)."""
@@ -524,7 +534,10 @@ class HedgeTagger(Pipe):
         self._anchor_matchers: dict[str, PhraseMatcher] = {
             attr: PhraseMatcher(self.nlp.vocab, attr=attr) for attr in _PLAIN_ATTRS
         }
-        self._anchored_matchers: dict[int, tuple[Matcher, int]] = {}
+        # A pattern on POS, TAG, LEMMA... raises on a Doc without that annotation (a blank
+        # pipeline), so such rules keep their needs and are skipped on those Docs.
+        self._anchored_matchers: dict[int, tuple[Matcher, int, frozenset[str]]] = {}
+        self._annotated_matchers: list[tuple[Matcher, frozenset[str]]] = []
         # Token patterns made only of plain words run on PhraseMatchers (hash look-ups);
         # the Matcher keeps the few with operators or other attributes. Same matches, a
         # fraction of the time.
@@ -621,7 +634,12 @@ class HedgeTagger(Pipe):
                 self._anchor_matchers[attr].add(key, [
                     Doc(self.nlp.vocab, words=[word]) for word in words
                 ])
-                self._anchored_matchers[self.nlp.vocab.strings[key]] = (rule_matcher, length)
+                self._anchored_matchers[self.nlp.vocab.strings[key]] = (
+                    rule_matcher, length, _annotations_needed(record["pattern"]))
+            elif needs := _annotations_needed(record["pattern"]):
+                rule_matcher = Matcher(self.nlp.vocab)
+                rule_matcher.add(key, [record["pattern"]])
+                self._annotated_matchers.append((rule_matcher, needs))
             else:
                 self._unanchored_matcher.add(key, [record["pattern"]])
             self._rule_by_key[self.nlp.vocab.strings[key]] = rule
@@ -651,11 +669,16 @@ class HedgeTagger(Pipe):
         for phrase_matcher in self.phrase_matchers.values():
             if len(phrase_matcher):
                 matches.extend(phrase_matcher(doc))
+        for rule_matcher, needs in self._annotated_matchers:
+            if all(doc.has_annotation(name) for name in needs):
+                matches.extend(rule_matcher(doc))
         for anchor_matcher in self._anchor_matchers.values():
             if not len(anchor_matcher):
                 continue
             for key, anchor, _ in anchor_matcher(doc):
-                rule_matcher, length = self._anchored_matchers[key]
+                rule_matcher, length, needs = self._anchored_matchers[key]
+                if needs and not all(doc.has_annotation(name) for name in needs):
+                    continue
                 matches.extend((match_id, anchor + start, anchor + end) for match_id, start, end
                                in rule_matcher(doc[anchor:anchor + length]) if start == 0)
         if not matches:
@@ -697,7 +720,9 @@ class HedgeTagger(Pipe):
         if self._warned_missing_annotation or (has_pos and has_ents):
             return
         self._warned_missing_annotation = True
-        if (any(rule.pos for rule in self._compiled) and not has_pos) \
+        needs_tags = any(rule.pos for rule in self._compiled) or bool(self._annotated_matchers) \
+            or any(needs for _, _, needs in self._anchored_matchers.values())
+        if (needs_tags and not has_pos) \
                 or (any(rule.exclude_ent for rule in self._compiled) and not has_ents):
             warnings.warn(HedgeWarnings.W200.format(component=self.name), stacklevel=3)
 
