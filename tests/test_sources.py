@@ -246,7 +246,13 @@ def test_short_name_resolves_to_full_name(sources_nlp: Language) -> None:
      "expert"),
     ("Senior administration officials said the review was over.",
      "Senior administration officials", "unnamed"),
-    ("Pentagon officials said the review was over.", "Pentagon officials", "official"),
+    # Affiliated but anonymous: no identifiable person (codebook section 3; the gold
+    # annotators agree), unlike the body itself or its named spokesperson.
+    ("Pentagon officials said the review was over.", "Pentagon officials", "unnamed"),
+    ("A White House official said the review was over.", "White House official", "unnamed"),
+    ("The Pentagon said the review was over.", "Pentagon", "official"),
+    ("A spokeswoman for Governor Lena Moss said the review was over.", "spokeswoman",
+     "official"),
     ("Analysts say the currency will weaken.", "Analysts", "unnamed"),
     ("Critics argued that the plan was rushed.", "Critics", "unnamed"),
     ("A source close to the negotiations said the talks had stalled.", "source", "unnamed"),

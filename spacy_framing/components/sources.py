@@ -73,10 +73,12 @@ DEFAULT_RULES_FILE = "sources.jsonl"
 _RULE_LABELS = ("CUE", "CUE_PHRASE", "ROLE", "MODIFIER", "DOCUMENT", "HONORIFIC",
                 "AFFILIATION")
 _RULE_KEYS = ("label", "id", "lemma", "forms", "lower", "phrase", "pattern", "class", "type",
-              "entity", "effect", "actor", "needs", "note")
+              "entity", "effect", "actor", "object", "needs", "note")
 _CUE_CLASSES = ("speech", "cognition")
 _ROLE_ENTITIES = ("person", "institution")
 _NON_STATE_KINDS = frozenset({"organization", "group"})
+_SPEAKS_FOR = frozenset({"spokesperson", "spokesman", "spokeswoman", "spokespeople",
+                         "press_secretary"})  # ROLE ids of people who speak for another
 _ACTOR_INSTITUTION_RULE = "institution"  # framing_actors' rule id for "the Pentagon" etc.
 
 _PERSON_PRONOUNS = frozenset({"he", "she"})
@@ -93,6 +95,8 @@ _NON_SOURCE_WORDS = frozenset({
 })
 _RELATIVE_WORDS = frozenset({"who", "that", "which"})
 _HYPOTHETICAL = frozenset({"if", "unless", "whether", "lest"})
+# Particles of phrasal cues, which the parser tags prt or advmod ("pushed back on").
+_PARTICLES = frozenset({"back", "off", "down", "aside", "out"})
 _POSSESSIVE_MARKS = frozenset({"'s", "’s", "'", "’"})
 _NAME_ENT_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
 _NON_NAME_ENT_TYPES = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL",
@@ -499,8 +503,11 @@ def _rule_problem(record: Pattern) -> str | None:
         actor = record.get("actor")
         if record.get("effect") != "block" and not (isinstance(actor, str) and actor.strip()):
             return "AFFILIATION needs an 'actor' name, or 'effect': 'block'"
-    if "needs" in record and not (label == "CUE" and _is_string_list(record["needs"])):
-        return "'needs' is a non-empty list of dependency labels, on CUE records only"
+    for key in ("object", "needs"):
+        if key in record and not (label == "CUE" and _is_string_list(record[key])):
+            return f"'{key}' is a non-empty list of dependency labels, on CUE records only"
+    if "needs" in record and "object" not in record:
+        return "'needs' narrows 'object': give both"
     return None
 
 
@@ -758,6 +765,9 @@ class _Statement:
     contents: list[tuple[int, int]] = field(default_factory=list)
     anchor: int = -1  # the cue token whose clause the statement is built on
     content_from: int = -1  # phrase cue sharing the content of the cue verb it modifies
+    # The verb's object ("urged Trump to cancel", "announced the charges"): the content
+    # when neither a clause nor a quotation gives one.
+    object_contents: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -774,13 +784,14 @@ class _Evidence:
     named_org: bool = False
     state: bool = False
     anonymous: bool = False  # "a source within the committee": named body, hidden person
+    non_state: bool = False  # speaks for an organisation such as NATO or the EU
     definite: bool = False
     actors: list[tuple[int, int, str]] = field(default_factory=list)  # (priority, pos, id)
 
     def merge(self, other: _Evidence) -> None:
         for name in ("expert", "former_official", "official", "media_descriptor",
                      "media_self", "institution", "named_person", "named_org", "state",
-                     "anonymous", "definite"):
+                     "anonymous", "non_state", "definite"):
             setattr(self, name, getattr(self, name) or getattr(other, name))
         self.actors.extend(other.actors)
 
@@ -827,6 +838,7 @@ class _DocAttribution:
         # Mentions of a state's own politics (its institutions, parties, titles): evidence
         # of the state an article is about, for speakers whose state goes unsaid.
         self.domestic_mentions: dict[str, int] = {}
+        self.non_state_at: set[int] = set()  # NATO, the EU: actors that are no state
         self._collect_matches()
         self.actor_at = self._actor_index()
         self.person_names = self._person_name_index()
@@ -929,7 +941,9 @@ class _DocAttribution:
             actor = span.kb_id_ or None
             if actor and actor not in non_state and span.id_ == _ACTOR_INSTITUTION_RULE:
                 self.domestic_mentions[actor] = self.domestic_mentions.get(actor, 0) + 1
-            if actor and actor not in non_state:
+            if actor and actor in non_state:
+                self.non_state_at.update(range(span.start, span.end))
+            elif actor:
                 for i in range(span.start, span.end):
                     actor_at[i] = actor
         return actor_at
@@ -964,6 +978,9 @@ class _DocAttribution:
                 statements.append(statement)
         self._attach_quotes(statements, statement_at_cue)
         for statement in statements:
+            if not statement.contents and statement.object_contents:
+                statement.contents = list(statement.object_contents)
+        for statement in statements:
             if statement.content_from >= 0 and not statement.contents:
                 index = statement_at_cue.get(statement.content_from)
                 if index is not None and statements[index] is not statement:
@@ -988,6 +1005,9 @@ class _DocAttribution:
         subject = self._subject(verb)
         if subject is None:
             return None
+        if any((child.dep_ == "preconj" and child.lower_ == "neither")
+               or (child.dep_ == "det" and child.lower_ == "no") for child in subject.children):
+            return None  # "Neither X nor Y has confirmed ...", "no official said ..."
         if subject.lower_ in _PERSON_PRONOUNS | _GROUP_PRONOUNS and any(
                 c.pos_ == "PRON" for c in subject.conjuncts):
             return None  # "he or she believes": generic
@@ -1002,6 +1022,13 @@ class _DocAttribution:
                                cue_class=record.get("class", "speech"), method="indirect",
                                heads=heads, anchor=i)
         statement.contents = self._clause_content(verb, heads)
+        if not statement.contents and "object" in record:
+            if any(child.dep_ == "neg" for child in verb.children):
+                return None  # "has not confirmed the presence": nothing was stated
+            contents = self._object_content(verb, record, heads)
+            if contents is None:
+                return None  # "called him" (on the phone), not "called for ..."
+            statement.object_contents = contents
         head = verb.head
         if not statement.contents and head.i < verb.i and head.i in self.cues \
                 and self._is_trailing_report(head, verb):
@@ -1123,6 +1150,47 @@ class _DocAttribution:
             if end - start >= 2:
                 contents.append((start, end))
         return contents
+
+    def _object_content(self, verb: Token, record: Pattern,
+                        heads: Sequence[int]) -> list[tuple[int, int]] | None:
+        """The object and complements after a stance verb, as listed in the record's
+        ``object`` (dependency labels; "prep:for" is a preposition by its word, "xcomp:to"
+        an infinitive), or None when none of ``needs`` (same notation) is there."""
+        doc = self.doc
+        allowed = set(record["object"])
+        needs = set(record.get("needs") or ())
+        parts: list[Token] = []
+        found: set[str] = set()
+        for child in verb.rights:
+            if child.i in heads:
+                continue
+            labels = {child.dep_, f"{child.dep_}:{child.lower_}"}
+            if child.dep_ == "dobj":
+                labels.add(f"dobj:{child.lemma_.lower()}")
+            if any(grandchild.dep_ == "aux" and grandchild.lower_ == "to"
+                   for grandchild in child.children):
+                labels.add(f"{child.dep_}:to")
+            if child.dep_ == "prep" and any(
+                    grandchild.ent_type_ in ("DATE", "TIME") for grandchild in child.children):
+                continue  # "called on Friday for ...": when, not what
+            if child.dep_ == "prt" or (child.dep_ == "advmod" and child.lower_ in _PARTICLES):
+                found.add(f"prt:{child.lower_}")  # "pushed back on": the particle makes the cue
+            elif labels & allowed:
+                parts.append(child)
+                found |= labels
+        if needs and not needs & found:
+            return None
+        if not parts:
+            return []
+        low, high = self.paragraph_bounds(verb.i)
+        start = max(min(child.left_edge.i for child in parts), low)
+        end = min(max(child.right_edge.i for child in parts) + 1, high)
+        if doc[start].dep_ == "prep" and doc[start].head.i == verb.i:
+            start += 1  # "called for X to ...": the content is what was called for
+        start, end = _trim(doc, start, end, quotes=False)
+        if end - start < 1 or (end - start == 1 and doc[start].pos_ == "PRON"):
+            return []
+        return [(start, end)]
 
     def _is_trailing_report(self, verb: Token, child: Token) -> bool:
         """A reporting clause tacked on after the statement, without "that"."""
@@ -1532,7 +1600,8 @@ class _DocAttribution:
         """The speaker mention: a person's name, an institution with its premodifiers, or
         a group noun with its premodifiers."""
         doc = self.doc
-        if token.ent_type_ == "PERSON" or (token.pos_ == "PROPN" and token.i not in self.roles
+        if token.ent_type_ == "PERSON" or (token.pos_ == "PROPN" and (
+                token.i not in self.roles or self._person_over_media(token.i))
                                            and token.lower_ in self.person_words) or (
                 token.pos_ == "PROPN" and token.i not in self.roles
                                            and token.ent_type_ not in ("ORG", "GPE", "NORP",
@@ -1546,7 +1615,9 @@ class _DocAttribution:
             return start, end, "person"
         kind = "group"
         role = self.roles.get(token.i)
-        if token.ent_type_ in ("ORG", "GPE", "FAC") or token.pos_ == "PROPN" \
+        if token.tag_ == "NNPS" and token.ent_type_ in ("NORP", "") and role is None:
+            pass  # "Other Democrats", "the Saudis": members of a party or nation
+        elif token.ent_type_ in ("ORG", "GPE", "FAC") or token.pos_ == "PROPN" \
                 or (role is not None and role[0]["entity"] == "institution"):
             kind = "institution"
         start, end = self._nominal_bounds(token)
@@ -1568,7 +1639,14 @@ class _DocAttribution:
 
     def _looks_institutional(self, start: int, end: int) -> bool:
         return any(i in self.roles and self.roles[i][0]["entity"] == "institution"
-                   for i in range(start, end))
+                   and not self._person_over_media(i) for i in range(start, end))
+
+    def _person_over_media(self, i: int) -> bool:
+        """A one-word outlet name that is also the surname of a person named in full in
+        the document ("Fox" after "Vicente Fox")."""
+        role = self.roles.get(i)
+        return role is not None and role[0]["type"] == "media" and role[2] - role[1] == 1 \
+            and self.doc[i].lower_ in self.person_words
 
     def _is_media_name(self, i: int) -> bool:
         role = self.roles.get(i)
@@ -1643,9 +1721,19 @@ class _DocAttribution:
             # "the governor", "the new president", "her spokesman": one identifiable
             # office holder, unlike "a spokesman" or "officials".
             evidence.definite = True
+        elif kind == "group" and head_role is not None and head_role[0]["id"] in _SPEAKS_FOR \
+                and any(doc[i].pos_ == "PROPN" for i in tokens):
+            # "a spokeswoman for Speaker X", "a Kaine spokesman": the voice of a named
+            # person or body.
+            evidence.definite = True
+        elif kind == "group" and head_role is not None \
+                and head_role[0]["entity"] == "person" and head_role[0]["type"] == "official":
+            # "a White House official", "U.S. officials": affiliated but anonymous.
+            evidence.anonymous = True
         if token.ent_type_ == "GPE" and start <= token.i < end and \
                 self.roles.get(token.i) is None:
             evidence.state = True
+        evidence.non_state = token.i in self.non_state_at
         seen_roles: set[int] = set()
         for i in tokens:
             role = self.roles.get(i)
@@ -1858,7 +1946,8 @@ class _DocAttribution:
         for source in sources:
             evidence = pooled.get(source.group_key, source.evidence) \
                 if source.group_key is not None else source.evidence
-            if source.actor is None and source.source_type != "media" and (
+            if source.actor is None and source.source_type != "media" \
+                    and not evidence.non_state and (
                     evidence.official or evidence.former_official or evidence.state):
                 source.actor = home
 
