@@ -95,6 +95,11 @@ DEFAULT_COLLECTIVE_NOUNS = (
     "progressives", "establishment", "cabinet", "parliament", "bloc", "alliance",
     "coalition", "union", "agency", "department", "court", "council", "beijing",
     "washington", "moscow", "pyongyang", "seoul", "tokyo", "brussels", "kyiv", "tehran",
+    # Sitting heads of state or government speak for the state (codebook section 4);
+    # publics, voters and party wings are collectives, one member of them is not.
+    "president", "prime minister", "premier", "chancellor", "public", "voters", "americans",
+    "the left", "the right", "base", "grassroots", "grass-roots", "activists", "senators",
+    "members", "supporters", "critics", "groups", "organizations", "organisations",
 )
 
 _REQUIRED_KEYS = ("id", "label")
@@ -128,6 +133,10 @@ _TITLE_FUNCTION_WORDS = ("the", "a", "an", "he", "she", "it", "they", "we", "i",
 _SINGULAR_DETERMINERS = frozenset({"a", "an", "any", "every", "each", "one", "another"})
 
 _QUOTES = frozenset("\"'“”‘’«»„‟`")
+# Two same-label spans this many tokens apart or closer are one cue (see _join_adjacent),
+# unless a clause break lies between them.
+_MAX_JOIN_GAP = 1
+_CLAUSE_BREAKS = frozenset({".", ";", ":", "?", "!", "\"", "“", "”", "(", ")"})
 
 _RULES_FILENAME = "rules.jsonl"
 _CFG_FILENAME = "cfg"
@@ -845,7 +854,7 @@ class DeviceTagger(Pipe):
                 continue
             spans.append((order, Span(doc, start, end, label=rule.label,
                                       span_id=rule.rule_id)))
-        return self._longest_per_label(spans)
+        return self._join_adjacent(self._longest_per_label(spans))
 
     def _part_hits(self, doc: Doc, matchers: Mapping[str, PhraseMatcher]
                    ) -> dict[int, dict[int, list[int]]]:
@@ -973,6 +982,27 @@ class DeviceTagger(Pipe):
                                or doc[end - 1].is_space):
             end -= 1
         return start, end
+
+    def _join_adjacent(self, spans: list[Span]) -> list[Span]:
+        """Same-label cues that touch or are one token apart ("grand jury" + "indicted",
+        "sniping and finger-pointing") become one span: annotators mark one phrase there,
+        and two spans would be one match and one false positive."""
+        joined: list[Span] = []
+        last_of_label: dict[str, int] = {}
+        for span in spans:
+            index = last_of_label.get(span.label_)
+            if index is not None:
+                previous = joined[index]
+                gap = span.start - previous.end
+                if 0 <= gap <= _MAX_JOIN_GAP and span.end - previous.start <= self.max_span_tokens \
+                        and not any(token.is_sent_start or token.text in _CLAUSE_BREAKS
+                                    for token in span.doc[previous.end:span.start + 1]):
+                    joined[index] = Span(span.doc, previous.start, span.end,
+                                         label=previous.label_, span_id=previous.id_)
+                    continue
+            last_of_label[span.label_] = len(joined)
+            joined.append(span)
+        return sorted(joined, key=lambda span: (span.start, span.end, span.label_))
 
     @staticmethod
     def _longest_per_label(ordered: list[tuple[int, Span]]) -> list[Span]:
