@@ -162,6 +162,39 @@ def test_summary_sentences_are_backed_by_numbers(constructed: Comparison) -> Non
     assert "Caution" not in text
 
 
+def test_summary_names_whose_voices_only_when_most_have_an_actor() -> None:
+    from spacy_framing.compare.summary import summarise
+
+    def outlet(name: str, source_actors: dict[str, int]) -> dict[str, Any]:
+        return {"name": name, "target_sentences": 12, "uncertain_share": 0.25,
+                "hedge_density": 1.0, "booster_density": 0.0,
+                "devices": {"DILEMMA": {"count": 3, "share": 0.25, "ci": [0.1, 0.4]}},
+                "sources": {"official": 0, "expert": 4, "media": 0, "unnamed": 6},
+                "source_actors": source_actors,
+                "agency": {"agent": 6, "affected": 3, "other": 3}}
+
+    text = " ".join(summarise({
+        "target": "China",
+        "outlets": [outlet("A", {"United States": 7, "none": 3}),
+                    outlet("B", {"none": 9, "China": 1})],
+        "divergence": {}, "contrast_model": {}}))
+    assert "A quotes 10 sources, mostly unnamed (6) and expert (4), mainly from United " \
+           "States (7)" in text
+    assert "B quotes 10 sources, mostly unnamed (6) and expert (4), only 1 of them " \
+           "speaking for an actor: China (1)" in text
+
+
+def test_resample_counts_are_checked_before_any_work() -> None:
+    with pytest.raises(ValueError, match="n_bootstrap"):
+        compare_facts(two_outlet_corpus(), target="China", n_bootstrap=0)
+    with pytest.raises(ValueError, match="n_permutations"):
+        compare_facts(two_outlet_corpus(), target="China", n_permutations=-1)
+    no_test = compare_facts(two_outlet_corpus(), target="China", n_bootstrap=50,
+                            n_permutations=0)
+    assert no_test.divergence["p_value"] is None
+    assert any("0 permutations" in note for note in no_test.notes)
+
+
 def test_same_seed_same_output_different_seed_may_differ() -> None:
     docs = two_outlet_corpus()
     first = compare_facts(docs, target="China", seed=7, **FAST).to_json()

@@ -146,6 +146,7 @@ def compare(
     actor the component does not know). ``nlp`` reuses a loaded framing pipeline
     (``aliases`` are then added to it); otherwise ``model`` is loaded.
     """
+    _check_counts(n_bootstrap, n_permutations)
     records = read_records(inputs, outlets=outlets)
     if nlp is None:
         from .._loader import load
@@ -210,6 +211,7 @@ def compare_facts(
 ) -> Comparison:
     """The comparison from per-document facts (no spaCy needed); ``target`` is the
     canonical actor name as it appears in the facts."""
+    _check_counts(n_bootstrap, n_permutations)
     data = collect(facts, target, outlet_order=outlet_order, labels=labels,
                    keep_documents=keep_documents)
     if not data.outlets:
@@ -251,6 +253,16 @@ def compare_facts(
     )
 
 
+def _check_counts(n_bootstrap: int, n_permutations: int) -> None:
+    # Checked before any parsing: a bad setting should not cost a model load first.
+    if n_bootstrap < 1:
+        raise ValueError(f"n_bootstrap must be at least 1 (every share has a confidence "
+                         f"interval), got {n_bootstrap}")
+    if n_permutations < 0:
+        raise ValueError(f"n_permutations must be 0 (no divergence test) or more, "
+                         f"got {n_permutations}")
+
+
 def _divergence(data: TargetData, *, n_permutations: int,
                 rng: np.random.Generator) -> dict[str, Any]:
     names = [outlet.name for outlet in data.outlets]
@@ -272,6 +284,9 @@ def _divergence(data: TargetData, *, n_permutations: int,
                               rng=rng, unit=unit)
     if len(present) < 2:
         notes.append("The divergence test needs target sentences from at least two outlets.")
+    elif n_permutations == 0:
+        notes.append("No permutation test was run (0 permutations); the divergences have "
+                     "no p-value.")
     elif result.p_value is None:
         notes.append("No divergence test: an outlet has no framing devices in its target "
                      "sentences.")

@@ -105,9 +105,16 @@ def _voices_sentence(target: str, outlets: Sequence[Mapping[str, Any]]) -> str:
         types = sorted(((t, n) for t, n in outlet["sources"].items() if n),
                        key=lambda item: -item[1])[:2]
         listed = _join([f"{kind} ({n})" for kind, n in types])
-        actors = [(a, n) for a, n in outlet["source_actors"].items() if a != NO_ACTOR][:2]
-        whose = (f", mainly from {_join([f'{a} ({n})' for a, n in actors])}"
-                 if actors else "")
+        tied = [(a, n) for a, n in outlet["source_actors"].items() if a != NO_ACTOR]
+        tied_total = sum(n for _, n in tied)
+        listed_actors = _join([f"{a} ({n})" for a, n in tied[:2]])
+        if not tied:
+            whose = ""
+        elif 2 * tied_total > total:
+            whose = f", mainly from {listed_actors}"
+        else:
+            # Most voices belong to no identifiable actor: "mainly from" would overstate.
+            whose = f", only {tied_total} of them speaking for an actor: {listed_actors}"
         parts.append(f"{outlet['name']} quotes {total} sources, mostly {listed}{whose}")
     return f"On {target}, " + "; ".join(parts) + "."
 

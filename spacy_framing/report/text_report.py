@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -18,6 +19,9 @@ from ._format import (
     share_cell,
     top_items,
 )
+
+WIDTH = 100
+"""Summary, notes and feature lists are wrapped to this many columns."""
 
 
 def render_text(result: Mapping[str, Any], *, colour: bool = False) -> str:
@@ -58,11 +62,12 @@ def render_text(result: Mapping[str, Any], *, colour: bool = False) -> str:
     lines += _model_lines(result.get("contrast_model") or {})
 
     lines += ["", style("Summary", bold=True)]
-    lines += [f"  - {sentence}" for sentence in result.get("summary", [])]
+    for sentence in result.get("summary", []):
+        lines += _wrap(sentence, "  - ")
     notes = result.get("notes") or []
     if notes:
         lines += ["", style("Notes", bold=True)]
-        lines += [style(f"  ! {note}", fg="yellow") for note in notes]
+        lines += [style(line, fg="yellow") for note in notes for line in _wrap(note, "  ! ")]
 
     marks = ("\x00", "\x01") if colour else ("«", "»")
     lines += ["", style("Evidence (the device's span marked; all of it in --format json)",
@@ -113,9 +118,9 @@ def _divergence_lines(divergence: Mapping[str, Any]) -> list[str]:
     matrix = divergence.get("jensen_shannon") or []
     if len(names) < 2:
         return ["  Jensen–Shannon divergence: needs two outlets."]
-    lines = [f"  Jensen–Shannon divergence of device distributions (0 = same, 1 = disjoint); "
-             f"permutation test over {divergence.get('permutation_unit')}, "
-             f"{divergence.get('n_permutations')} permutations:"]
+    lines = ["  Jensen–Shannon divergence of the device distributions (0 = same, 1 = disjoint),",
+             f"  permutation test over {divergence.get('permutation_unit')} "
+             f"({divergence.get('n_permutations')} permutations):"]
     width = max(len(n) for n in names)
     lines.append("    " + " " * width + "".join(f"  {n:>{max(len(n), 5)}}" for n in names))
     for name, row in zip(names, matrix, strict=True):
@@ -131,11 +136,36 @@ def _model_lines(model: Mapping[str, Any]) -> list[str]:
     if accuracy is None:
         lines = ["  Contrast model: not cross-validated (see notes)."]
     else:
-        lines = [f"  Contrast model (logistic regression, outlet from a target sentence): "
-                 f"balanced accuracy {number(accuracy)} vs chance {number(model['chance'])}, "
-                 f"{model['cv_folds']}-fold CV grouped by {model['cv_grouping']}, "
-                 f"{model['n_sentences']} sentences"]
-    for outlet, features in (model.get("top_features") or {}).items():
-        listed = ", ".join(f"{name} {weight:+.2f}" for name, weight in features[:6])
-        lines.append(f"    {outlet}: {listed or '–'}")
+        folds = (f"{model['cv_folds']}-fold CV grouped by document"
+                 if model.get("cv_grouping") == "documents"
+                 else f"{model['cv_folds']}-fold CV over sentences")
+        lines = ["  Contrast model: logistic regression guessing the outlet of a target sentence",
+                 f"    balanced accuracy {number(accuracy)} vs chance {number(model['chance'])} "
+                 f"({folds}, {model['n_sentences']} sentences)"]
+    top = model.get("top_features") or {}
+    if top:
+        lines.append("    strongest features:")
+    for outlet, features in top.items():
+        items = [f"{name} {weight:+.2f}" for name, weight in features[:6]] or ["–"]
+        lines += _wrap_items(f"      {outlet}: ", items, " " * 8)
     return lines
+
+
+def _wrap_items(first: str, items: Sequence[str], rest: str) -> list[str]:
+    """Comma-separated ``items`` wrapped to the report's width, never inside an item."""
+    lines, line = [], first
+    for index, item in enumerate(items):
+        piece = item + ("," if index < len(items) - 1 else "")
+        if line not in (first, rest) and len(line) + 1 + len(piece) > WIDTH:
+            lines.append(line)
+            line = rest
+        line += ("" if line in (first, rest) else " ") + piece
+    lines.append(line)
+    return lines
+
+
+def _wrap(text: str, first: str, rest: str | None = None) -> list[str]:
+    """``text`` wrapped to the report's width; names and numbers are never split."""
+    return textwrap.wrap(text, width=WIDTH, initial_indent=first,
+                         subsequent_indent=rest if rest is not None else " " * len(first),
+                         break_long_words=False, break_on_hyphens=False) or [first.rstrip()]
