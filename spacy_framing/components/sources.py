@@ -1088,6 +1088,8 @@ class _DocAttribution:
             return None
         if token.ent_type_ in _NAME_ENT_TYPES or token.pos_ == "PROPN":
             return token.i
+        if self._known_surname(token):
+            return token.i
         if token.i in self.roles:
             # "the committee's chairman, Representative X, said": the name is the source.
             for child in token.rights:
@@ -1355,7 +1357,7 @@ class _DocAttribution:
         # 5. continuation: the rest of a multi-paragraph quote, or a quote following the
         #    sentence in which its speaker was named.
         # Statements by their last token, kept sorted as continuations extend them.
-        lasts = sorted((_last_token(statement), index)
+        lasts = sorted((self._last_token(statement), index)
                        for index, statement in enumerate(statements))
         for seg, segment in enumerate(segments):
             if segment.owner >= 0 or segment.consumed or not segment.speech_like:
@@ -1364,9 +1366,14 @@ class _DocAttribution:
             if owner < 0:
                 owner = self._previous_statement(segment, lasts)
             if owner >= 0:
-                lasts.remove((_last_token(statements[owner]), owner))
+                lasts.remove((self._last_token(statements[owner]), owner))
                 self._give(segment, seg, statements, owner)
-                insort(lasts, (_last_token(statements[owner]), owner))
+                insort(lasts, (self._last_token(statements[owner]), owner))
+
+    def _last_token(self, statement: _Statement) -> int:
+        """The statement's last token, counting a speaker description after the cue
+        ("“...,” said X, a researcher at Y.")."""
+        return max(_last_token(statement), self._statement_tokens(statement)[1])
 
     def _trailing_attribution(self, segment: _Segment) -> _Statement | None:
         """“...,” NAME[, apposition,] CUE — read off the surface when the parser did not
@@ -1600,13 +1607,14 @@ class _DocAttribution:
         """The speaker mention: a person's name, an institution with its premodifiers, or
         a group noun with its premodifiers."""
         doc = self.doc
-        if token.ent_type_ == "PERSON" or (token.pos_ == "PROPN" and (
-                token.i not in self.roles or self._person_over_media(token.i))
-                                           and token.lower_ in self.person_words) or (
-                token.pos_ == "PROPN" and token.i not in self.roles
-                                           and token.ent_type_ not in ("ORG", "GPE", "NORP",
-                                                                       "FAC")
-                                           and not self._is_media_name(token.i)):
+        proper = token.pos_ == "PROPN"
+        named_elsewhere = proper and token.lower_ in self.person_words and (
+            token.i not in self.roles or self._person_over_media(token.i))
+        unknown_name = proper and token.i not in self.roles \
+            and token.ent_type_ not in ("ORG", "GPE", "NORP", "FAC") \
+            and not self._is_media_name(token.i)
+        if token.ent_type_ == "PERSON" or self._known_surname(token) or named_elsewhere \
+                or unknown_name:
             start, end = _entity_bounds(doc, token.i) if token.ent_type_ == "PERSON" \
                 else _propn_run(doc, token.i)
             start, end = self._clean_name(start, end, token.i)
@@ -1640,6 +1648,12 @@ class _DocAttribution:
     def _looks_institutional(self, start: int, end: int) -> bool:
         return any(i in self.roles and self.roles[i][0]["entity"] == "institution"
                    and not self._person_over_media(i) for i in range(start, end))
+
+    def _known_surname(self, token: Token) -> bool:
+        """A capitalised word the tagger missed as a name ("Alba, who ...") that is part
+        of a person's name elsewhere in the document."""
+        return token.pos_ not in ("PROPN", "PRON") and token.is_title \
+            and token.lower_ in self.person_words and token.i not in self.roles
 
     def _person_over_media(self, i: int) -> bool:
         """A one-word outlet name that is also the surname of a person named in full in
@@ -1780,6 +1794,16 @@ class _DocAttribution:
 
     def _is_former(self, role_token: int) -> bool:
         token = self.doc[role_token]
+        node = token
+        for _ in range(4):
+            if node.dep_ == "relcl":
+                # "who served as ambassador", "who was defense minister": past tenure.
+                if node.tag_ == "VBD" and node.lemma_ in _ROLE_VERBS:
+                    return True
+                break
+            if node.head is node:
+                break
+            node = node.head
         for i in range(token.left_edge.i, token.i):
             if i in self.modifiers:
                 return True
@@ -1880,6 +1904,26 @@ class _DocAttribution:
                     source.plural = True
                     source.evidence = self._evidence(token, start, end, "group")
                     return
+        else:
+            # "The ministry issued a statement. It said ...": the nearest named body,
+            # preferring sentence subjects.
+            found: list[Token] = []
+            for i in range(anchor - 1, window_start - 1, -1):
+                token = doc[i]
+                role = self.roles.get(i)
+                if self.in_quote(i) or token.tag_ not in ("NN", "NNP"):
+                    continue
+                if (role is not None and role[0]["entity"] == "institution"
+                        and role[2] - 1 == i) or (token.ent_type_ == "ORG" and (
+                        i + 1 >= len(doc) or doc[i + 1].ent_iob_ != "I")):
+                    found.append(token)
+            subjects = [t for t in found if t.dep_ in ("nsubj", "nsubjpass")]
+            chosen = (subjects or found)[:1]
+            for token in chosen:
+                start, end = self._nominal_bounds(token)
+                source.speaker = doc[start:end].text
+                source.resolved_kind = "institution"
+                source.evidence = self._evidence(token, start, end, "institution")
 
     def _gender(self, key: str | None) -> str | None:
         """'m', 'f' or None for a person: from a pronoun that already referred to them,
