@@ -179,7 +179,13 @@ def _write_output(rendered: str, output: Path | None) -> None:
 
 
 @main.command("compare")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=False, type=click.Path(path_type=Path))
+@click.option("--from", "from_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Compare from a `framing analyze` output folder instead of "
+              "INPUT files (no re-parsing).")
+@click.option("--by", "group_by", default="outlet", show_default=True, metavar="FIELD",
+              help="With --from: group documents by this field (outlet, date, title, file "
+              "or any other field of the input records) instead of by outlet.")
 @click.option("--target", required=True,
               help="Actor to compare: a canonical name or any alias the actors component "
                    "knows (e.g. China, Beijing).")
@@ -201,19 +207,30 @@ def _write_output(rendered: str, output: Path | None) -> None:
               show_default=True, help="Permutations of the divergence test.")
 @click.option("--model", default=None, help="spaCy model name or path (default: en_core_web_sm).")
 @_one_line_errors
-def compare_command(inputs: tuple[Path, ...], target: str, aliases: tuple[str, ...],
+def compare_command(inputs: tuple[Path, ...], from_dir: Path | None, group_by: str,
+                    target: str, aliases: tuple[str, ...],
                     outlets: tuple[str, ...], output_format: str, output: Path | None,
                     seed: int, n_bootstrap: int, n_permutations: int,
                     model: str | None) -> None:
     """Compare how outlets frame one actor (INPUT: .txt articles, .jsonl/.csv records with
-    'text' and 'outlet', or folders of them)."""
+    'text' and 'outlet', or folders of them; or --from DIR, an analyze output)."""
     from .compare import TargetError, compare
 
     try:
-        result = compare(list(inputs), target=target, aliases=aliases, outlets=outlets,
-                         seed=seed, model=model, n_bootstrap=n_bootstrap,
-                         n_permutations=n_permutations,
-                         keep_documents=output_format == "html")
+        if from_dir is not None:
+            result = _compare_from(from_dir, inputs=inputs, group_by=group_by, target=target,
+                                   aliases=aliases, outlets=outlets, seed=seed,
+                                   n_bootstrap=n_bootstrap, n_permutations=n_permutations,
+                                   keep_documents=output_format == "html")
+        elif not inputs:
+            raise click.UsageError("give INPUT files or folders, or --from DIR")
+        elif group_by != "outlet":
+            raise click.UsageError("--by needs --from DIR (an analyze output)")
+        else:
+            result = compare(list(inputs), target=target, aliases=aliases, outlets=outlets,
+                             seed=seed, model=model, n_bootstrap=n_bootstrap,
+                             n_permutations=n_permutations,
+                             keep_documents=output_format == "html")
     except TargetError as err:
         raise click.ClickException(str(err)) from err
     if output_format == "text":
@@ -225,6 +242,94 @@ def compare_command(inputs: tuple[Path, ...], target: str, aliases: tuple[str, .
     else:
         rendered = result.to_html()
     _write_output(rendered, output)
+
+
+def _compare_from(directory: Path, *, inputs: tuple[Path, ...], group_by: str, target: str,
+                  aliases: tuple[str, ...], outlets: tuple[str, ...], **options: Any) -> Any:
+    """``compare --from``: the comparison from an analyze output's stored facts."""
+    from .analyze import AnalyzeError, iter_facts, resolve_stored_target
+    from .compare import compare_facts
+
+    if inputs or outlets:
+        raise click.UsageError("--from DIR replaces INPUT and --outlet; give one or the other")
+    if aliases:
+        raise click.UsageError("--alias needs the texts parsed again (the actors were "
+                               "found when DIR was analyzed); run compare on the inputs")
+    try:
+        canonical = resolve_stored_target(target)
+        return compare_facts(iter_facts(directory, group_by=group_by), target=canonical,
+                             **options)
+    except AnalyzeError as err:
+        raise click.ClickException(str(err)) from err
+
+
+# --- analyze ---------------------------------------------------------------------------
+
+
+@main.command("analyze")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--output", "-o", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for documents.parquet, spans.parquet, sentences.parquet, "
+              "sources.parquet, errors.jsonl and run.json.")
+@click.option("--text-field", default="text", show_default=True, help="Field of the text.")
+@click.option("--outlet-field", default="outlet", show_default=True,
+              help="Field of the outlet.")
+@click.option("--id-field", default="doc_id", show_default=True,
+              help="Field of the document id (ids must be unique; default id: FILE:LINE).")
+@click.option("--model", default=None, help="spaCy model name or path (default: "
+              "en_core_web_sm); with Dask it must be installed on every worker.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True,
+              help="Documents per nlp.pipe batch (and per Dask task).")
+@click.option("--n-process", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Processes on this machine (spaCy multiprocessing).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Start a local Dask cluster with this many worker processes.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Use an existing Dask cluster, e.g. tcp://10.0.0.5:8786.")
+@click.option("--resume", is_flag=True, help="Continue an interrupted run in --output (or "
+              "extend a finished one), skipping ids already written.")
+@click.option("--strict", is_flag=True, help="Stop with a non-zero exit at the first bad "
+              "record instead of writing it to errors.jsonl.")
+def analyze_command(inputs: tuple[Path, ...], output: Path, text_field: str,
+                    outlet_field: str, id_field: str, model: str | None, batch_size: int,
+                    n_process: int, workers: int | None, scheduler: str | None,
+                    resume: bool, strict: bool) -> None:
+    """Analyze a corpus (INPUT: .jsonl, .csv or .parquet files, or folders of them or of
+    .txt articles) into Parquet tables, on one machine or a Dask cluster."""
+    import signal
+
+    from .analyze import AnalyzeError, StrictError, analyze
+    from .corpus import FieldNames
+
+    if sum(bool(x) for x in (n_process > 1, workers, scheduler)) > 1:
+        raise click.UsageError("choose one of --n-process, --workers and --scheduler")
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    # A killed job (SIGTERM from a scheduler or a container) keeps its finished parts.
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        result = analyze(list(inputs), output,
+                         fields=FieldNames(text=text_field, outlet=outlet_field,
+                                           doc_id=id_field),
+                         model=model, batch_size=batch_size, n_process=n_process,
+                         workers=workers, scheduler=scheduler, resume=resume, strict=strict)
+    except StrictError as err:
+        click.echo(f"framing: {err}", err=True)
+        click.echo(f"framing: documents written so far are kept in {output}; fix the input "
+                   "and rerun with --resume", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo(f"\nframing: interrupted; finished parts are kept in {output}; rerun with "
+                   "--resume to continue", err=True)
+        sys.exit(130)
+    except (AnalyzeError, InputError, OSError) as err:
+        raise click.ClickException(str(err)) from err
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    click.echo(f"framing: {result.summary_line()}", err=True)
+    click.echo(f"framing: wrote {output}", err=True)
 
 
 if __name__ == "__main__":
