@@ -62,6 +62,26 @@ def test_text_report_tables_and_colour(comparison: Comparison) -> None:
     assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain.replace("«", "").replace("»", "")
 
 
+def test_text_report_wraps_evidence_and_highlights_across_lines(
+        comparison: Comparison) -> None:
+    data = json.loads(comparison.to_json())
+    words = [f"word{i}" for i in range(60)]
+    text = " ".join(words)
+    start = text.index("word10")
+    end = text.index("word25") + len("word25")
+    item = data["outlets"][0]["evidence"][0]
+    item.update(text=text, span=[start, end], span_text=text[start:end])
+    plain = render(data, "text")
+    coloured = render(data, "text", colour=True)
+    assert max(len(line) for line in plain.splitlines()) <= 100
+    marked = plain[plain.index("«word10"):plain.index("word25»") + len("word25»")]
+    assert "\n" in marked  # the highlighted span runs over a line break
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain.replace("«", "").replace("»", "")
+    highlighted = re.findall(r"\x1b\[[0-9;]*m([^\x1b]*)\x1b\[0m", coloured)
+    assert any(h.startswith("word10") for h in highlighted)
+    assert any(h.endswith("word25") for h in highlighted)
+
+
 def test_json_report_round_trips(comparison: Comparison) -> None:
     data = json.loads(render(comparison.to_dict(), "json"))
     assert data["outlets"][0]["devices"]["DILEMMA"]["count"] == 8

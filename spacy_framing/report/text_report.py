@@ -77,16 +77,18 @@ def render_text(result: Mapping[str, Any], *, colour: bool = False) -> str:
         if not grouped:
             continue
         lines.append(style(f"  {outlet['name']}", bold=True))
+        # With one article per outlet the document id only repeats the outlet's name.
+        several = outlet.get("documents", 0) > 1
         for label, items in grouped.items():
             lines.append(f"    {style(label, fg='cyan')} ({len(items)})")
             for item in items[:TEXT_EVIDENCE_PER_LABEL]:
                 voice = "quoted" if item["voice"] == "quoted" else "outlet's voice"
-                shown = marked_sentence(item, *marks)
-                if colour:
-                    before, rest = shown.split(marks[0], 1)
-                    inside, after = rest.split(marks[1], 1)
-                    shown = before + style(inside, fg="yellow", bold=True) + after
-                lines.append(f"      {item['doc_id']}: {shown}  ({voice})")
+                prefix = f"{item['doc_id']}: " if several else ""
+                # Wrapped with the markers in place (one column each in both modes), so
+                # the coloured report breaks its lines where the plain one does.
+                wrapped = _wrap(f"{prefix}{marked_sentence(item, *marks)}  ({voice})",
+                                "      - ", " " * 8)
+                lines += _style_marked(wrapped, marks, style) if colour else wrapped
             if len(items) > TEXT_EVIDENCE_PER_LABEL:
                 lines.append(f"      … {len(items) - TEXT_EVIDENCE_PER_LABEL} more")
     return "\n".join(lines) + "\n"
@@ -149,6 +151,28 @@ def _model_lines(model: Mapping[str, Any]) -> list[str]:
         items = [f"{name} {weight:+.2f}" for name, weight in features[:6]] or ["–"]
         lines += _wrap_items(f"      {outlet}: ", items, " " * 8)
     return lines
+
+
+def _style_marked(lines: Sequence[str], marks: tuple[str, str],
+                  style: Callable[..., str]) -> list[str]:
+    """Lines with the text between the markers highlighted (it may span lines)."""
+    out: list[str] = []
+    inside = False
+    for line in lines:
+        pieces: list[str] = []
+        chunk = ""
+        for char in line:
+            if char in marks:
+                if chunk:
+                    pieces.append(style(chunk, fg="yellow", bold=True) if inside else chunk)
+                chunk = ""
+                inside = char == marks[0]
+            else:
+                chunk += char
+        if chunk:
+            pieces.append(style(chunk, fg="yellow", bold=True) if inside else chunk)
+        out.append("".join(pieces))
+    return out
 
 
 def _wrap_items(first: str, items: Sequence[str], rest: str) -> list[str]:
