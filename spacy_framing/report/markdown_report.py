@@ -96,8 +96,7 @@ def render_markdown(result: Mapping[str, Any]) -> str:
     if model.get("cv_balanced_accuracy") is not None:
         out.append(f"Contrast model: balanced accuracy **{number(model['cv_balanced_accuracy'])}"
                    f"** against chance {number(model['chance'])} ({model['cv_folds']}-fold "
-                   f"cross-validation grouped by {model['cv_grouping']}, "
-                   f"{model['n_sentences']} sentences).")
+                   f"cross-validation {_cv_unit(model)}, {model['n_sentences']} sentences).")
     else:
         out.append("Contrast model: not cross-validated (see notes).")
     features = model.get("top_features") or {}
@@ -129,3 +128,8 @@ def render_markdown(result: Mapping[str, Any]) -> str:
                            "report")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _cv_unit(model: Mapping[str, Any]) -> str:
+    return ("grouped by document" if model.get("cv_grouping") == "documents"
+            else "over sentences")
