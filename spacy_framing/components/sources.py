@@ -856,6 +856,11 @@ class _DocAttribution:
         self.person_words = {t.lower_ for start, end in self.person_names
                              for t in doc[start:end]
                              if t.pos_ == "PROPN" and t.i not in self.honorifics}
+        # Words of names given in full ("Vicente Fox"): a one-word PERSON ("Yonhap") may
+        # be an outlet the recognizer took for a person.
+        self.full_name_words = {t.lower_ for start, end in self.person_names if end - start > 1
+                                for t in doc[start:end]
+                                if t.pos_ == "PROPN" and t.i not in self.honorifics}
 
     # -- lookups -------------------------------------------------------------------------
 
@@ -911,6 +916,8 @@ class _DocAttribution:
             elif label == "DOCUMENT":
                 if has_pos and self.doc[end - 1].pos_ not in ("NOUN", "PROPN"):
                     continue
+                if self.doc[end - 1].ent_type_ in ("PERSON", "ORG"):
+                    continue  # "Marco Post", "the Post": names, not texts
                 self.documents.add(end - 1)
             elif label == "HONORIFIC":
                 self.honorifics.add(start)
@@ -1005,8 +1012,8 @@ class _DocAttribution:
         subject = self._subject(verb)
         if subject is None:
             return None
-        if any((child.dep_ == "preconj" and child.lower_ == "neither")
-               or (child.dep_ == "det" and child.lower_ == "no") for child in subject.children):
+        if any(child.dep_ in ("preconj", "det") and child.lower_ in ("neither", "no")
+               for child in subject.children):
             return None  # "Neither X nor Y has confirmed ...", "no official said ..."
         if subject.lower_ in _PERSON_PRONOUNS | _GROUP_PRONOUNS and any(
                 c.pos_ == "PRON" for c in subject.conjuncts):
@@ -1114,7 +1121,8 @@ class _DocAttribution:
                     child.ent_type_ in _NAME_ENT_TYPES or child.pos_ == "PROPN"
                     or child.i in self.roles):
                 return child.i
-        return None
+        # No author given: the text itself is the source ("the report said").
+        return token.i
 
     def _clause_content(self, verb: Token, heads: Sequence[int]) -> list[tuple[int, int]]:
         doc = self.doc
@@ -1169,6 +1177,8 @@ class _DocAttribution:
             labels = {child.dep_, f"{child.dep_}:{child.lower_}"}
             if child.dep_ == "dobj":
                 labels.add(f"dobj:{child.lemma_.lower()}")
+                if any(grandchild.dep_ == "appos" for grandchild in child.rights):
+                    labels.add("oprd")  # "called the speech “a stunt”", parsed as apposition
             if any(grandchild.dep_ == "aux" and grandchild.lower_ == "to"
                    for grandchild in child.children):
                 labels.add(f"{child.dep_}:to")
@@ -1180,6 +1190,10 @@ class _DocAttribution:
             elif labels & allowed:
                 parts.append(child)
                 found |= labels
+                if child.dep_ == "dobj":
+                    # "accused the men of fraud": the preposition hangs off the object.
+                    found |= {f"prep:{grandchild.lower_}" for grandchild in child.rights
+                              if grandchild.dep_ == "prep"}
         if needs and not needs & found:
             return None
         if not parts:
@@ -1251,7 +1265,11 @@ class _DocAttribution:
         while head.pos_ not in ("VERB", "AUX") and head.dep_ != "ROOT" and hops < 4:
             head = head.head
             hops += 1
-        if head.i in self.cues and head.i != first.i:
+        # "X said, citing Y" shares X's content; "according to Y, they are accused of"
+        # (no speaker of its own) is plain content.
+        reporting_head = head.i in self.cues and head.i != first.i and any(
+            child.dep_ == "nsubj" for child in head.children)
+        if reporting_head:
             statement.content_from = head.i
         if head is first:
             sent = self.sent_index(start)
@@ -1264,7 +1282,7 @@ class _DocAttribution:
         inner_end = max(first.right_edge.i + 1, end, source.right_edge.i + 1)
         parts = [_trim(doc, outer_start, inner_start, quotes=False),
                  _trim(doc, inner_end, outer_end, quotes=False)]
-        if head.i in self.cues and head.i != first.i:
+        if reporting_head:
             # "X said, citing Y": only the reported clause, not X's own words around it.
             parts = []
         statement.contents = [(s, e) for s, e in parts if e - s >= 2]
@@ -1613,8 +1631,9 @@ class _DocAttribution:
         unknown_name = proper and token.i not in self.roles \
             and token.ent_type_ not in ("ORG", "GPE", "NORP", "FAC") \
             and not self._is_media_name(token.i)
-        if token.ent_type_ == "PERSON" or self._known_surname(token) or named_elsewhere \
-                or unknown_name:
+        outlet = self._is_media_name(token.i) and token.lower_ not in self.full_name_words
+        if (token.ent_type_ == "PERSON" and not outlet) or self._known_surname(token) \
+                or named_elsewhere or unknown_name:
             start, end = _entity_bounds(doc, token.i) if token.ent_type_ == "PERSON" \
                 else _propn_run(doc, token.i)
             start, end = self._clean_name(start, end, token.i)
@@ -1660,7 +1679,7 @@ class _DocAttribution:
         the document ("Fox" after "Vicente Fox")."""
         role = self.roles.get(i)
         return role is not None and role[0]["type"] == "media" and role[2] - role[1] == 1 \
-            and self.doc[i].lower_ in self.person_words
+            and self.doc[i].lower_ in self.full_name_words
 
     def _is_media_name(self, i: int) -> bool:
         role = self.roles.get(i)
