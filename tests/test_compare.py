@@ -16,7 +16,7 @@ from spacy.language import Language
 import spacy_framing
 from spacy_framing.cli import main
 from spacy_framing.compare import Comparison, TargetError, compare, compare_facts
-from spacy_framing.compare.profiles import CODEBOOK_DEVICES
+from spacy_framing.compare.profiles import CODEBOOK_DEVICES, MIN_TARGET_SENTENCES
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 FAST = {"n_bootstrap": 200, "n_permutations": 200}
@@ -256,7 +256,13 @@ def test_examples_frame_china_differently(examples_comparison: Comparison) -> No
     assert ledger["sources"]["expert"] > ledger["sources"]["official"]
     assert dispatch["sources"]["official"] > dispatch["sources"]["expert"]
     assert ledger["uncertain_share"] > dispatch["uncertain_share"]
+    wire = _outlet(examples_comparison, "Northgate Wire")
+    assert wire["devices"]["DEPENDENCY"]["count"] > max(
+        ledger["devices"]["DEPENDENCY"]["count"], dispatch["devices"]["DEPENDENCY"]["count"])
     assert len(examples_comparison.documents) == 3
+    # The README's quick start: enough target sentences that the report draws conclusions.
+    assert all(o["target_sentences"] >= MIN_TARGET_SENTENCES for o in examples_comparison.outlets)
+    assert not any(s.startswith("Caution") for s in examples_comparison.summary)
 
 
 def test_examples_evidence_points_into_the_articles(examples_comparison: Comparison) -> None:
