@@ -626,3 +626,16 @@ def test_affiliation_rule_validation(nlp_sm: Language, added_pipes: AddPipe) -> 
                         "actor": "Norway"}])
     doc = nlp_sm("A Tory lawmaker, Ann Moss, said the tax was fair.")
     assert [s._.actor for s in _sources(doc)] == ["Norway"]
+
+
+def test_quote_after_attribution_naming_the_audience(sources_nlp: Language) -> None:
+    doc = sources_nlp("“The border stays open,” Ines Moro told a radio station on Monday. "
+                      "“Nobody will be turned away.”")
+    (source,) = _sources(doc)
+    assert [c.text for c in source._.content_spans] == [
+        "The border stays open", "Nobody will be turned away."]
+    # A clause of its own in between stops the continuation.
+    doc = sources_nlp("“The border stays open,” Ines Moro said, and the crowd cheered. "
+                      "“Nobody will be turned away.”")
+    assert [c.text for s in _sources(doc) for c in s._.content_spans] == [
+        "The border stays open"]

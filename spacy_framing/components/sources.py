@@ -1525,10 +1525,17 @@ class _DocAttribution:
         best_end, best = lasts[position - 1]
         if sent - self.sent_index(best_end) > self.component.max_quote_gap_sentences:
             return -1
-        # Nothing but the statement's own sentence(s) may sit between it and the quote.
+        # Nothing but the statement's own sentence(s) may sit between it and the quote;
+        # the rest of that sentence may name the audience or the occasion ("told CNN on
+        # Wednesday."), but not a clause of its own.
+        _, own_end = self.sent_bounds(self.sent_index(best_end))
         for i in range(best_end + 1, segment.open_mark):
-            if not (doc[i].is_punct or doc[i].is_space) and not self.in_quote(i):
-                return -1
+            token = doc[i]
+            if token.is_punct or token.is_space or self.in_quote(i):
+                continue
+            if i < own_end and token.pos_ not in ("VERB", "AUX"):
+                continue
+            return -1
         return best
 
     def _textacy_cues(self, pending: set[int], tried: set[int]) -> list[tuple[int, int]]:
