@@ -39,7 +39,8 @@ SPANS_KEY = "framing"
 # BASIL events (triplet-uuid prefixes) that make up the team's gold set: never develop on them.
 GOLD_EVENTS = frozenset({
     "c6a0e65c", "2b9468af", "1b96a5db", "8abec8d9", "7f9c83f7", "1ed4f378", "ae243a95",
-    "a4f1d515", "0d10341a", "3ae35b16", "70c75d68",
+    "a4f1d515", "0d10341a", "3ae35b16", "70c75d68", "542cd22c", "29ffd053", "84b3c118",
+    "cad4bba5",
 })
 
 

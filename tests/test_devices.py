@@ -262,6 +262,184 @@ def test_silence_is_not_anonymity(sm_devices: Language) -> None:
     assert "SILENCE" not in labels_of(doc)
 
 
+# --------------------------------------------------------------------------- rule families
+# One sentence per family of wording (written for these tests), with the rule id prefix
+# that must produce the span, so a family that stops firing is named in the failure.
+
+FAMILY_POSITIVES: list[tuple[str, str, str]] = [
+    ("STRATEGIC_GAME", "game.political_stake",
+     "Aides warned that hosting the rally was a serious political risk for the governor."),
+    ("STRATEGIC_GAME", "game.partisanship",
+     "The senator accused her rivals of naked partisanship over the farm bill."),
+    ("STRATEGIC_GAME", "game.party_politics",
+     "The spokesman said the treaty should not be held hostage to party politics."),
+    ("STRATEGIC_GAME", "game.hit_back",
+     "The mayor hit back at the council on Tuesday, calling the audit a smear."),
+    ("STRATEGIC_GAME", "game.fight",
+     "The fight over the highway budget has consumed the legislature for weeks."),
+    ("STRATEGIC_GAME", "game.victory",
+     "The vote was a clear victory for the speaker and her allies."),
+    ("STRATEGIC_GAME", "game.blow_to",
+     "The court ruling was a blow to the governor's plans."),
+    ("STRATEGIC_GAME", "game.move",
+     "Critics called the early election a cynical ploy to split the opposition."),
+    ("STRATEGIC_GAME", "game.back_down",
+     "Neither the president nor the Senate leaders showed any sign they would back down."),
+    ("STRATEGIC_GAME", "game.base",
+     "The speech was designed to fire up the conservative base before the primaries."),
+    ("STRATEGIC_GAME", "game.fear_mongering",
+     "The two candidates traded insults in a war of words on social media."),
+    ("STRATEGIC_GAME", "game.contest_noun",
+     "The prime minister issued an ultimatum to his coalition partners."),
+    ("STRATEGIC_GAME", "game.threat_leverage",
+     "Republicans threatened to filibuster the nomination unless the rules changed."),
+    ("STRATEGIC_GAME", "game.votes",
+     "Party leaders said they had the votes to pass the measure on Friday."),
+    ("STRATEGIC_GAME", "game.pressure",
+     "Unions ramped up pressure on lawmakers ahead of the budget vote."),
+    ("LEGALITY", "legality.indict",
+     "Prosecutors indicted four executives of the shipping firm on Monday."),
+    ("LEGALITY", "legality.charged_with",
+     "Prosecutors said the men were charged with smuggling weapons parts."),
+    ("LEGALITY", "legality.constitution",
+     "Opponents argued that the decree ignores the Constitution."),
+    ("LEGALITY", "legality.court",
+     "The families vowed to take their case to court."),
+    ("LEGALITY", "legality.immunity",
+     "The bill strips foreign governments of immunity from such claims."),
+    ("LEGALITY", "legality.legal_noun",
+     "Diplomats abroad could face legal jeopardy if the measure passes."),
+    ("LEGALITY", "legality.ban",
+     "The agency lifted the import ban on the hunting trophies."),
+    ("ESCALATION", "escalation.attack_on",
+     "The senator called the hacking campaign an attack on our democracy."),
+    ("ESCALATION", "escalation.aggression",
+     "The alliance condemned the continued aggression against its eastern members."),
+    ("ESCALATION", "escalation.drawn_into",
+     "Analysts fear the country is being dragged into the war next door."),
+    ("ESCALATION", "escalation.threaten_survival",
+     "The minister said the pact would threaten the security of the whole region."),
+    ("ESCALATION", "escalation.national_security",
+     "The general said the smuggling routes were a matter of national security."),
+    ("ESCALATION", "escalation.threaten",
+     "Tehran threatened to retaliate if the tanker was not released."),
+    ("SILENCE", "silence.stop_short",
+     "The foreign minister stopped short of blaming the neighbouring government."),
+    ("SILENCE", "silence.steer_clear",
+     "Most party leaders steered clear of the controversy at the convention."),
+    ("SILENCE", "silence.mute",
+     "The ruling coalition was largely mute about the scandal."),
+    ("SILENCE", "silence.demur",
+     "The ambassador demurred when reporters asked about the troop numbers."),
+    ("SILENCE", "silence.not_going_to",
+     "The spokeswoman said she was not going to speculate about the talks."),
+    ("SILENCE", "silence.refusal_to",
+     "The ministry's refusal to comment fuelled the rumours."),
+    ("SILENCE", "silence.not_offer_details",
+     "The agency would not offer details about the raid."),
+    ("EMOTION", "emotion.spark_outrage",
+     "The verdict fuelled anger on the left, and Democrats called it unjust."),
+    ("EMOTION", "emotion.group_mood",
+     "Republican anger at the ruling spilled onto the Senate floor."),
+    ("DILEMMA", "dilemma.way_out",
+     "Diplomats are searching for a face-saving way out of the standoff."),
+    ("DILEMMA", "dilemma.hard_call",
+     "Moderates face a tough vote on the spending package."),
+    ("FAIT_ACCOMPLI", "fait.not_seek_approval",
+     "The governor did not seek approval from the legislature before signing the deal."),
+    ("FAIT_ACCOMPLI", "fait.go_alone",
+     "The president decided to go it alone and act without congressional support."),
+    ("FAIT_ACCOMPLI", "fait.ignore_congress",
+     "Critics said the order would ignore the will of Congress."),
+    ("LOSS_OF_INFLUENCE", "loss.control_of",
+     "The opposition is expected to take control of the lower chamber in January."),
+    ("BARGAINING_CHIP", "bargaining.offer_each_other",
+     "The two leaders can offer each other things that no third country can."),
+    ("BARGAINING_CHIP", "bargaining.hostage",
+     "Aid workers say the detainees have effectively become hostages in the talks."),
+    ("STABILITY", "stability.chaos",
+     "The minister accused foreign agents of trying to sow chaos before the vote."),
+    ("STABILITY", "stability.upheaval",
+     "Years of political upheaval have left the country without a budget."),
+]
+
+
+@pytest.mark.parametrize(("label", "rule", "text"), FAMILY_POSITIVES)
+def test_rule_family_positives(sm_devices: Language, label: str, rule: str,
+                               text: str) -> None:
+    doc = sm_devices(text)
+    assert any(span.label_ == label and span.id_.startswith(rule)
+               for span in doc.spans[KEY]), described(doc)
+
+
+FAMILY_NEGATIVES: list[tuple[str, str]] = [
+    # Sport, war and illness use the contest words literally.
+    ("STRATEGIC_GAME", "The boxer won the fight in the third round of the championship."),
+    ("STRATEGIC_GAME", "Troops fought for hours to hold the bridge against the offensive."),
+    ("STRATEGIC_GAME", "She has been fighting cancer for two years."),
+    # Resigning is not backing down; advocacy is not a contest.
+    ("STRATEGIC_GAME", "The chairman said he would step down at the end of the year."),
+    ("STRATEGIC_GAME", "The charity will keep fighting for children in poor districts."),
+    ("STRATEGIC_GAME", "The company hired a new marketing strategy consultant."),
+    # A medical immunity, a tennis court, a credit card charge.
+    ("LEGALITY", "The vaccine gives lasting immunity against the virus."),
+    ("LEGALITY", "The players warmed up on the tennis court before the match."),
+    ("LEGALITY", "The bank refunded the charges on her credit card."),
+    # A job title is not a security threat; nor is a health risk.
+    ("ESCALATION", "The national security adviser met reporters on Monday."),
+    ("ESCALATION", "Smoking is a threat to the health of patients with asthma."),
+    # Not mentioning what one never shied away from; a muted TV.
+    ("SILENCE", "He has never shied away from talking about his faith."),
+    ("SILENCE", "The colours of the old painting are muted."),
+    ("EMOTION", "Her brother was angry about the parking ticket."),
+    ("DILEMMA", "The reporters asked some tough questions about the budget."),
+    ("STABILITY", "The airport was in chaos after the storm grounded every flight."),
+    ("BARGAINING_CHIP", "Police freed the hostage after the kidnappers surrendered."),
+    ("LOSS_OF_INFLUENCE", "The pilot took control of the aircraft after the engine failed."),
+]
+
+
+@pytest.mark.parametrize(("label", "text"), FAMILY_NEGATIVES)
+def test_rule_family_negatives(sm_devices: Language, label: str, text: str) -> None:
+    doc = sm_devices(text)
+    assert label not in labels_of(doc), described(doc)
+
+
+def test_context_picks_the_label_of_a_retaliation(sm_devices: Language) -> None:
+    # The same cue is a security threat near troops and a political contest elsewhere.
+    military = sm_devices("The army warned it would retaliate against any missile strike.")
+    political = sm_devices("Senate leaders promised payback after the committee vote.")
+    assert "ESCALATION" in labels_of(military), described(military)
+    assert "STRATEGIC_GAME" not in labels_of(military), described(military)
+    assert "STRATEGIC_GAME" in labels_of(political), described(political)
+
+
+def test_adjacent_same_label_cues_become_one_span(sm_devices: Language) -> None:
+    doc = sm_devices("Weeks of sniping and finger-pointing followed the failed vote.")
+    games = spans_of(doc, "STRATEGIC_GAME")
+    assert [span.text for span in games] == ["sniping and finger-pointing"], described(doc)
+    # Cues of one label further apart stay separate spans.
+    doc = sm_devices("The feud deepened, and by Friday the standoff had frozen the budget.")
+    assert len(spans_of(doc, "STRATEGIC_GAME")) == 2, described(doc)
+
+
+BLANK_FAMILY_POSITIVES: list[tuple[str, str]] = [
+    ("STRATEGIC_GAME", "The governor fired back at her critics on Tuesday."),
+    ("STRATEGIC_GAME", "Both parties are locked in a partisan standoff over the budget."),
+    ("LEGALITY", "The officers were indicted by a grand jury in Virginia."),
+    ("ESCALATION", "The hacking was an attack on our democracy, the senator said."),
+    ("SILENCE", "The minister stopped short of calling for new elections."),
+    ("FAIT_ACCOMPLI", "The cabinet acted without consulting the parliament."),
+]
+
+
+@pytest.mark.parametrize(("label", "text"), BLANK_FAMILY_POSITIVES)
+def test_rule_families_on_a_blank_pipeline(blank_devices: Language, label: str,
+                                           text: str) -> None:
+    doc = blank_devices(text)
+    assert label in labels_of(doc), described(doc)
+
+
 # --------------------------------------------------------------------------- span shape
 
 def test_spans_are_short_carry_rule_ids_and_no_quotes(sm_devices: Language) -> None:
