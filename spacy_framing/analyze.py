@@ -73,6 +73,13 @@ PART_SECONDS = 60.0
 _RESUME_KEYS = ("model", "fields", "facts_version", "output_version")
 
 
+# Written to reach the components' lazily loaded paths (an unattributed quotation too).
+_WARM_UP = ("Officials in Beijing said on Monday that the talks may resume, and critics "
+            "warned that the deal was \"a bargaining chip\".\n\n\"Nobody wants a wider "
+            "war,\" he told reporters. \"We will certainly respond.\"\n\n\"It is over "
+            "for them.\"\n")
+
+
 class AnalyzeError(RuntimeError):
     """A run that cannot start or continue (bad output folder, pipeline unavailable)."""
 
@@ -107,6 +114,9 @@ class PipelineSpec:
         if COLLECTOR not in Language.factories:  # pragma: no cover - registered at import
             raise PipelineUnavailable(f"component {COLLECTOR!r} is not registered")
         nlp.add_pipe(COLLECTOR, last=True)
+        # Components finish loading on their first Doc (lazy imports, matcher caches);
+        # doing it here keeps that out of the first batch and of the timings.
+        nlp(_WARM_UP)
         return nlp
 
 
@@ -120,6 +130,10 @@ class AnalyzeResult:
     already_written: int = 0
     errors: int = 0
     seconds: float = 0.0
+    # CPU time of this process while processing (excludes loading; spaCy and Dask
+    # workers are other processes): a speed figure that other load on the machine
+    # does not distort.
+    cpu_seconds: float = 0.0
     load_seconds: float = 0.0
     words: int = 0
     mode: str = "single process"
@@ -302,10 +316,12 @@ class _SingleEngine:
         pass
 
 
-def _drop_failed(proc_name: str, proc: Any, docs: list[Any], err: Exception) -> None:
+def _drop_failed(proc_name: str | None, proc: Any, docs: list[Any] | None,
+                 err: Exception) -> None:
     """spaCy error handler for multiprocessing: the failed Docs are left out of the
     stream; the engine notices the gap and retries those records one by one."""
-    logger.warning("%s failed on a batch of %d document(s): %r", proc_name, len(docs), err)
+    logger.warning("%s failed on %s document(s): %r", proc_name or "a spaCy worker",
+                   len(docs) if docs else "a batch of", err)
 
 
 class _ProcessEngine:
@@ -337,7 +353,9 @@ class _ProcessEngine:
                     if not isinstance(item, BadRecord):
                         yield item["text"]
 
-        self.nlp.set_error_handler(_drop_failed)
+        # Only the pipeline-wide handler: some spaCy pipes (the parser) cannot take their
+        # own, and an error they raise reaches this handler through the worker anyway.
+        self.nlp.default_error_handler = _drop_failed
         docs = self.nlp.pipe(texts(), batch_size=self.batch_size, n_process=self.n_process)
         try:
             for doc in docs:
@@ -1073,7 +1091,7 @@ def analyze(
         engine = _SingleEngine(spec)
     result.mode, result.pipeline = engine.mode, engine.pipeline
     result.load_seconds = round(time.monotonic() - loading, 3)
-    started = time.monotonic()
+    started, started_cpu = time.monotonic(), time.process_time()
     bar = _Progress(stream, enabled=progress_wanted() if progress is None else progress)
     part = out.new_part()
     outcomes = engine.outcomes(_units(stream, batch_size))
@@ -1110,5 +1128,6 @@ def analyze(
     result.records_read = stream.records_read
     result.already_written = stream.skipped
     result.seconds = round(time.monotonic() - started, 3)
+    result.cpu_seconds = round(time.process_time() - started_cpu, 3)
     out.finish(result)
     return result

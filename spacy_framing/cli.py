@@ -325,7 +325,9 @@ def analyze_command(inputs: tuple[Path, ...], output: Path, text_field: str,
                    "--resume to continue", err=True)
         sys.exit(130)
     except (AnalyzeError, InputError, OSError) as err:
-        raise click.ClickException(str(err)) from err
+        failure = click.ClickException(str(err))
+        failure.exit_code = 2  # the run could not start: not the input's records
+        raise failure from err
     finally:
         signal.signal(signal.SIGTERM, previous)
     click.echo(f"framing: {result.summary_line()}", err=True)

@@ -8,7 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from spacy_framing.corpus import ErrorLedger, document_key, iter_records, read_records
+from spacy_framing.corpus import (
+    BadRecord,
+    ErrorLedger,
+    FieldNames,
+    RecordStream,
+    document_key,
+    id_key,
+    iter_records,
+    read_records,
+)
 from spacy_framing.texts import InputError
 
 ARTICLE = "The ministry said on Monday that talks would resume next week.\n"
@@ -224,3 +233,120 @@ def test_unsupported_files_are_refused_not_opened(tmp_path: Path, name: str) -> 
     path = _write(tmp_path / name, b"\x80\x04K\x01.")
     with pytest.raises(InputError, match="E300"):
         read_records(path)
+
+
+# --- streaming reader of `framing analyze` ------------------------------------------------
+
+
+def _stream(*inputs: Path, **kwargs: object) -> list[object]:
+    return list(RecordStream(list(inputs), **kwargs))  # type: ignore[arg-type]
+
+
+def test_stream_jsonl_in_order_with_default_ids_and_meta(tmp_path: Path) -> None:
+    path = _jsonl(tmp_path / "feed.jsonl", [
+        {"text": ARTICLE, "outlet": "Ledger", "section": "world"},
+        {"text": ARTICLE, "meta": {"outlet": "Dispatch", "doc_id": "x9"}},
+        {"text": ARTICLE, "outlet": 7, "doc_id": 12},
+    ])
+    records = _stream(path)
+    assert [(r["doc_id"], r["outlet"], r["line"]) for r in records] == [  # type: ignore[index]
+        ("feed:1", "Ledger", 1), ("x9", "Dispatch", 2), ("12", "7", 3)]
+    assert records[0]["meta"] == {"section": "world"}  # type: ignore[index]
+
+
+def test_stream_reports_bad_records_with_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(b'{"text": "ok", "doc_id": "a"}\n{oops\n\n[1, 2]\n'
+                     b'{"doc_id": "b"}\n{"text": "", "doc_id": "c"}\n'
+                     b'{"text": "caf\xe9", "doc_id": "d"}\n{"text": "again", "doc_id": "a"}\n'
+                     b'{"text": "x", "title": {"a": 1}}\n')
+    stream = RecordStream([path])
+    items = list(stream)
+    bad = [item for item in items if isinstance(item, BadRecord)]
+    assert [(b.line, b.doc_id) for b in bad] == [
+        (2, None), (4, None), (5, "b"), (6, "c"), (7, None), (8, "a"), (9, "bad:9")]
+    reasons = [b.reason for b in bad]
+    assert "invalid JSON" in reasons[0] and "JSON object" in reasons[1]
+    assert "missing field 'text'" in reasons[2] and "empty" in reasons[3]
+    assert "not UTF-8" in reasons[4] and "duplicate id 'a'" in reasons[5]
+    assert "'title' must be a string" in reasons[6]
+    assert stream.records_read == len(items) == 8
+    assert str(bad[0]).startswith(f"{path}:2: ")
+
+
+def test_stream_csv_rows_name_their_first_line(tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_bytes(b'doc_id,outlet,text\n'
+                     b'a,Ledger,"first line\nsecond line"\n'
+                     b'b,Ledger,"caf\xe9"\n'
+                     b'c,Dispatch,plain\n')
+    items = _stream(path)
+    assert [(getattr(i, "line", None) or i["line"]) for i in items] == [2, 4, 5]  # type: ignore[index]
+    assert isinstance(items[1], BadRecord) and "not UTF-8" in items[1].reason
+    assert items[0]["text"] == "first line\nsecond line"  # type: ignore[index]
+
+
+def test_stream_csv_without_the_text_column_is_one_error(tmp_path: Path) -> None:
+    path = _write(tmp_path / "rows.csv", "doc_id,body\na,hello\n")
+    (bad,) = _stream(path)
+    assert isinstance(bad, BadRecord) and bad.line == 1 and "--text-field" in bad.reason
+    (record,) = _stream(path, fields=FieldNames(text="body"))
+    assert record["text"] == "hello" and record["outlet"] == ""  # type: ignore[index]
+
+
+def test_stream_parquet_rows(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"id": ["p1", "p2", "p3"], "body": [b"fine", b"\xff\xfe", None],
+                             "src": ["Ledger", "Ledger", "Dispatch"]}), path)
+    items = _stream(path, fields=FieldNames(text="body", doc_id="id", outlet="src"))
+    assert items[0]["text"] == "fine" and items[0]["row"] == 1  # type: ignore[index]
+    assert isinstance(items[1], BadRecord) and items[1].row == 2 and "UTF-8" in items[1].reason
+    assert isinstance(items[2], BadRecord) and items[2].row == 3
+
+
+def test_stream_txt_folder_uses_folder_as_outlet(tmp_path: Path) -> None:
+    folder = tmp_path / "Ledger"
+    folder.mkdir()
+    _write(folder / "b.txt", ARTICLE)
+    _write(folder / "a.txt", ARTICLE)
+    _write(folder / "notes.md", "ignored")
+    records = _stream(folder)
+    assert [(r["doc_id"], r["outlet"]) for r in records] == [  # type: ignore[index]
+        ("a", "Ledger"), ("b", "Ledger")]
+
+
+def test_stream_skips_ids_already_written_but_not_their_duplicates(tmp_path: Path) -> None:
+    path = _jsonl(tmp_path / "f.jsonl", [{"text": "one", "doc_id": "a"},
+                                         {"text": "two", "doc_id": "b"},
+                                         {"text": "three", "doc_id": "a"}])
+    stream = RecordStream([path], skip_ids={id_key("a")})
+    items = list(stream)
+    assert items[0]["doc_id"] == "b"  # type: ignore[index]
+    assert isinstance(items[1], BadRecord) and "duplicate" in items[1].reason
+    assert (stream.records_read, stream.skipped) == (3, 1)
+
+
+def test_stream_refuses_overlong_text_and_lines(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import spacy_framing.corpus as corpus_module
+
+    monkeypatch.setattr(corpus_module, "MAX_LINE_BYTES", 60)
+    path = _jsonl(tmp_path / "f.jsonl", [{"text": "x" * 100}, {"text": "short enough"},
+                                         {"text": "y" * 30}])
+    items = _stream(path, max_chars=20)
+    assert isinstance(items[0], BadRecord) and "longer than 60 bytes" in items[0].reason
+    assert items[1]["text"] == "short enough"  # type: ignore[index]
+    assert isinstance(items[2], BadRecord) and "more than the pipeline's max_length" \
+        in items[2].reason
+
+
+def test_stream_refuses_unknown_inputs(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        RecordStream([tmp_path / "missing.jsonl"])
+    with pytest.raises(InputError, match="unsupported input type"):
+        RecordStream([_write(tmp_path / "a.docx", "x")])
+    with pytest.raises(InputError):
+        RecordStream([])
