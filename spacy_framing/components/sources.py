@@ -117,6 +117,7 @@ _CONTENT_EDGE_SKIP = frozenset({",", ";", ":", "—", "–", "-"})
 _MAX_CUE_GAP_TOKENS = 25
 _MAX_DESCRIPTOR_TOKENS = 60
 _MAX_TEXTACY_SENTENCES = 300
+_MAX_SPELLED_PHRASES = 1000  # a token pattern spelling out more goes to the Matcher
 # An article's "home" state: the actor of at least this many sources, and this many times
 # as many as the next actor.
 _MIN_HOME_SOURCES = 3
@@ -527,11 +528,13 @@ class _CompiledRules:
             key = f"{name}|{rule['label']}|{rule['id']}|{index}"
             self.records[vocab.strings.add(key)] = rule
             if "pattern" in rule:
-                words = _plain_lower_words(rule["pattern"])
-                if words is not None:
+                spelled = _spelled_phrases(rule["pattern"])
+                if spelled is not None:
                     # Spelled-out word sequences are phrases: the token Matcher walks every
                     # token in Python, the PhraseMatcher does not.
-                    self.phrases_lower.add(key, [Doc(vocab, words=words)])
+                    attr, phrases = spelled
+                    target = self.phrases_lower if attr == "LOWER" else self.phrases_orth
+                    target.add(key, [Doc(vocab, words=words) for words in phrases])
                 else:
                     self.matcher.add(key, [rule["pattern"]])
             if "lemma" in rule:
@@ -569,14 +572,33 @@ class _CompiledRules:
         return found
 
 
-def _plain_lower_words(pattern: list[dict[str, Any]]) -> list[str] | None:
-    """The words of a token pattern that only spells out lower-case words, else None."""
-    words = []
+def _spelled_phrases(pattern: list[dict[str, Any]]
+                     ) -> tuple[str, list[list[str]]] | None:
+    """The phrases a token pattern spells out, when each token is one word or a short
+    list of words (``{"LOWER": "x"}``, ``{"ORTH": {"IN": [...]}}``) on one attribute, else
+    None."""
+    attrs = set()
+    choices: list[list[str]] = []
     for token in pattern:
-        if set(token) != {"LOWER"} or not isinstance(token["LOWER"], str):
+        if len(token) != 1:
             return None
-        words.append(token["LOWER"])
-    return words
+        ((attr, value),) = token.items()
+        if attr not in ("LOWER", "ORTH"):
+            return None
+        if isinstance(value, str):
+            options = [value]
+        elif isinstance(value, dict) and set(value) == {"IN"} and _is_string_list(value["IN"]):
+            options = list(value["IN"])
+        else:
+            return None
+        attrs.add(attr)
+        choices.append([o.lower() for o in options] if attr == "LOWER" else options)
+    size = 1
+    for options in choices:
+        size *= len(options)
+    if len(attrs) != 1 or size > _MAX_SPELLED_PHRASES:
+        return None
+    return attrs.pop(), [list(words) for words in itertools.product(*choices)]
 
 
 # --------------------------------------------------------------------------------------
