@@ -321,14 +321,3 @@ def _number(value: float | None) -> float | None:
 def _matrix(matrix: np.ndarray) -> list[list[float | None]]:
     return [[_number(v) for v in row] for row in matrix.tolist()]
 
-
-class _CallableModule(types.ModuleType):
-    """``spacy_framing.compare`` is both this package and the function: importing any
-    submodule binds the package to that name on ``spacy_framing``, so the package itself
-    must answer ``spacy_framing.compare(inputs, target=...)``."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Comparison:
-        return compare(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
