@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import difflib
 import math
-import sys
-import types
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
