@@ -639,3 +639,18 @@ def test_quote_after_attribution_naming_the_audience(sources_nlp: Language) -> N
                       "“Nobody will be turned away.”")
     assert [c.text for s in _sources(doc) for c in s._.content_spans] == [
         "The border stays open"]
+
+
+def test_headlines_report_no_statement(sources_nlp: Language) -> None:
+    doc = sources_nlp("Mayors Say Plan Must Go\n\nThe mayors said on Monday that the plan "
+                      "must go.")
+    (source,) = _sources(doc)
+    assert source.text == "mayors"
+
+
+def test_participle_hung_on_the_reported_clause(sources_nlp: Language) -> None:
+    doc = sources_nlp("Several senators said they would skip the event, calling it an "
+                      "insult.")
+    (source,) = _sources(doc)
+    assert source.text == "Several senators"
+    assert len(source._.content_spans) == 2

@@ -117,6 +117,8 @@ _CONTENT_EDGE_SKIP = frozenset({",", ";", ":", "—", "–", "-"})
 _MAX_CUE_GAP_TOKENS = 25
 _MAX_DESCRIPTOR_TOKENS = 60
 _MAX_TEXTACY_SENTENCES = 300
+_MAX_HEADING_TOKENS = 30
+_CLOSING_PUNCT = frozenset({".", "!", "?", ":", ")", "…", "...", ";"})
 _MAX_SPELLED_PHRASES = 1000  # a token pattern spelling out more goes to the Matcher
 # An article's "home" state: the actor of at least this many sources, and this many times
 # as many as the next actor.
@@ -847,6 +849,7 @@ class _DocAttribution:
         self.paragraph_breaks = [int(i) for i in numpy.flatnonzero(flags[:, 1])
                                  if "\n" in doc[int(i)].text]
         self.segments = _find_segments(doc, self.paragraph_breaks)
+        self.headings = self._heading_paragraphs()
         self.segment_starts = [s.open_mark for s in self.segments]
         self.cues: dict[int, Pattern] = {}
         self.phrase_cues: list[tuple[Pattern, int, int]] = []
@@ -1019,10 +1022,29 @@ class _DocAttribution:
 
     # -- statements from cue verbs -------------------------------------------------------
 
+    def _heading_paragraphs(self) -> list[tuple[int, int]]:
+        """Short lines without closing punctuation: headlines and crossheads, which
+        summarise statements rather than report them ("Democrats Say Plan Must Go")."""
+        doc = self.doc
+        found: list[tuple[int, int]] = []
+        for start, end in itertools.pairwise([-1, *self.paragraph_breaks, len(doc)]):
+            start += 1
+            last = end - 1
+            while last >= start and doc[last].is_space:
+                last -= 1
+            if last < start or last - start + 1 > _MAX_HEADING_TOKENS:
+                continue
+            if doc[last].text not in _CLOSING_PUNCT and not doc[last].is_quote:
+                found.append((start, end))
+        return found
+
+    def in_heading(self, i: int) -> bool:
+        return any(start <= i < end for start, end in self.headings)
+
     def _verb_statement(self, i: int, record: Pattern | None = None) -> _Statement | None:
         doc = self.doc
         verb = doc[i]
-        if self.in_quote(i):
+        if self.in_quote(i) or self.in_heading(i):
             return None
         record = record or self.cues.get(i)
         if record is None:
@@ -1032,6 +1054,12 @@ class _DocAttribution:
             # "to say", "did not say", "could argue", "if she believes": no statement made.
             return None
         subject = self._subject(verb)
+        head = verb.head
+        if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "conj") and head.dep_ == "ccomp" \
+                and head.head.i in self.cues and head.head.i < verb.i:
+            # "X said he would skip it, calling it an affront": the participle is X's,
+            # though the parser hangs it on the reported clause.
+            subject = self._subject(head.head) or subject
         if subject is None:
             return None
         if any(child.dep_ in ("preconj", "det") and child.lower_ in ("neither", "no")
@@ -1266,7 +1294,7 @@ class _DocAttribution:
 
     def _phrase_statement(self, record: Pattern, start: int, end: int) -> _Statement | None:
         doc = self.doc
-        if self.in_quote(start):
+        if self.in_quote(start) or self.in_heading(start):
             return None
         anchor = doc[end - 1]
         source = None
