@@ -270,6 +270,18 @@ def test_questions_inversions_and_negation_are_not_emphatic_do(sm_hedges: Langua
 
 
 @pytest.mark.parametrize("text", [
+    "Nobody knows for sure that the talks will resume.",
+    "I don't think I can guarantee a majority.",
+])
+def test_negated_certainty_is_not_a_booster(any_nlp: Language, text: str) -> None:
+    assert cues(any_nlp(text), "BOOSTER") == [], labelled(any_nlp(text))
+
+
+def test_emphatic_do_in_a_condition_is_not_a_booster(sm_hedges: Language) -> None:
+    assert cues(sm_hedges("If it did pass the senate, the deal would hold."), "BOOSTER") == []
+
+
+@pytest.mark.parametrize("text", [
     "We do not know whether the ferry will run.",
     "As far as we know, the pass is open.",
     "I want to know what the plan is.",
@@ -298,6 +310,10 @@ def test_limits_of_knowledge_and_plain_clear_are_not_boosters(any_nlp: Language,
     ("Some on the budget committee want a delay.", "Some on"),
     ("The rebels denounced what they called a purge.", "what they called"),
     ("The official figure is dubious.", "dubious"),
+    ("The rebels fight on virtually every front.", "virtually"),
+    ("The unions are skeptical whether the pledge will hold.", "skeptical whether"),
+    ("That fund has been described as a slush fund.", "described as"),
+    ("Nobody knows for sure when the pass will reopen.", "Nobody knows for sure"),
 ])
 def test_approximators_distancing_and_weasels(any_nlp: Language, text: str, cue: str) -> None:
     assert cue in cues(any_nlp(text), "HEDGE"), labelled(any_nlp(text))
@@ -315,6 +331,10 @@ def test_approximators_distancing_and_weasels(any_nlp: Language, text: str, cue:
     "The potential energy of the dam is enormous.",
     "The boxer lost on a questionable decision.",
     "They spent some in the morning.",
+    "She became the unlikely hero of the strike.",
+    "The files are secret in the sense that they are classified.",
+    "It was an idea that had drawn angry letters.",
+    "The minister expressed no concern that the works would slip.",
 ])
 def test_non_epistemic_uses_are_not_hedges(any_nlp: Language, text: str) -> None:
     assert cues(any_nlp(text), "HEDGE") == [], labelled(any_nlp(text))
