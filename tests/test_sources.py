@@ -654,3 +654,15 @@ def test_participle_hung_on_the_reported_clause(sources_nlp: Language) -> None:
     (source,) = _sources(doc)
     assert source.text == "Several senators"
     assert len(source._.content_spans) == 2
+
+
+def test_statement_nouns(sources_nlp: Language) -> None:
+    doc = sources_nlp("Officials disputed the minister's assertion that the deal was legal. "
+                      "Lawmakers ignored repeated warnings from the governor that the plan "
+                      "was unaffordable. His claims were ignored.")
+    found = {s._.speaker: (s._.cue.text, [c.text for c in s._.content_spans])
+             for s in _sources(doc)}
+    assert found["minister"] == ("assertion", ["the deal was legal"])
+    assert found["governor"] == ("warnings", ["the plan was unaffordable"])
+    # "disputed" is a stance cue of its own; "His claims" has no that-clause.
+    assert set(found) == {"minister", "governor", "Officials"}

@@ -70,8 +70,8 @@ SOURCE_LABEL = "SOURCE"
 SOURCE_TYPES: tuple[str, ...] = ("official", "expert", "media", "unnamed")
 DEFAULT_RULES_FILE = "sources.jsonl"
 
-_RULE_LABELS = ("CUE", "CUE_PHRASE", "ROLE", "MODIFIER", "DOCUMENT", "HONORIFIC",
-                "AFFILIATION")
+_RULE_LABELS = ("CUE", "CUE_PHRASE", "CUE_NOUN", "ROLE", "MODIFIER", "DOCUMENT",
+                "HONORIFIC", "AFFILIATION")
 _RULE_KEYS = ("label", "id", "lemma", "forms", "lower", "phrase", "pattern", "class", "type",
               "entity", "effect", "actor", "object", "needs", "note")
 _CUE_CLASSES = ("speech", "cognition")
@@ -784,7 +784,7 @@ class _Statement:
     cue: tuple[int, int]
     cue_id: str
     cue_class: str
-    method: str  # "indirect", "direct" or "phrase"
+    method: str  # "indirect", "direct", "phrase" or "noun"
     heads: list[int]
     contents: list[tuple[int, int]] = field(default_factory=list)
     anchor: int = -1  # the cue token whose clause the statement is built on
@@ -853,6 +853,7 @@ class _DocAttribution:
         self.segment_starts = [s.open_mark for s in self.segments]
         self.cues: dict[int, Pattern] = {}
         self.phrase_cues: list[tuple[Pattern, int, int]] = []
+        self.noun_cues: dict[int, Pattern] = {}
         self.roles: dict[int, tuple[Pattern, int, int]] = {}
         self.modifiers: set[int] = set()
         self.documents: set[int] = set()
@@ -928,6 +929,9 @@ class _DocAttribution:
                 self.cues[start] = record
             elif label == "CUE_PHRASE":
                 self.phrase_cues.append((record, start, end))
+            elif label == "CUE_NOUN":
+                if not has_pos or self.doc[start].pos_ == "NOUN":
+                    self.noun_cues[start] = record
             elif label == "ROLE":
                 if end - start == 1 and "phrase" not in record and has_pos \
                         and self.doc[start].pos_ not in ("NOUN", "PROPN", "X"):
@@ -1006,6 +1010,10 @@ class _DocAttribution:
                 statements.append(statement)
         for record, start, end in self.phrase_cues:
             statement = self._phrase_statement(record, start, end)
+            if statement is not None:
+                statements.append(statement)
+        for i in sorted(self.noun_cues):
+            statement = self._noun_statement(i)
             if statement is not None:
                 statements.append(statement)
         self._attach_quotes(statements, statement_at_cue)
@@ -1290,6 +1298,40 @@ class _DocAttribution:
             else len(self.doc)
         return start, end
 
+    # -- statements from nouns ----------------------------------------------------------
+
+    def _noun_statement(self, i: int) -> _Statement | None:
+        """"X's assertion that ...", "warnings from X that ...": a statement noun with its
+        author and a that-clause."""
+        doc = self.doc
+        noun = doc[i]
+        if self.in_quote(i) or self.in_heading(i):
+            return None
+        source: Token | None = None
+        clause: Token | None = None
+        for child in noun.children:
+            if child.dep_ == "poss" and child.i < i:
+                source = child
+            elif child.dep_ == "prep" and child.lower_ in ("from", "by") and source is None:
+                source = next((c for c in child.children if c.dep_ == "pobj"), None)
+            elif child.dep_ in ("acl", "ccomp", "relcl") and child.i > i and any(
+                    c.dep_ == "mark" and c.lower_ == "that" for c in child.children):
+                clause = child
+        if source is None or clause is None:
+            return None
+        heads = self._source_heads(source)
+        if not heads:
+            return None
+        low, high = self.paragraph_bounds(i)
+        start, end = _trim(doc, max(clause.left_edge.i, low), min(clause.right_edge.i + 1, high),
+                           quotes=False)
+        start, end = self._skip_complementizer(start, end)
+        if end <= start:
+            return None
+        record = self.noun_cues[i]
+        return _Statement(cue=(i, i + 1), cue_id=record["id"], cue_class="speech",
+                          method="noun", heads=heads, contents=[(start, end)], anchor=i)
+
     # -- statements from phrase cues ----------------------------------------------------
 
     def _phrase_statement(self, record: Pattern, start: int, end: int) -> _Statement | None:
@@ -1350,7 +1392,7 @@ class _DocAttribution:
         # 1. clausal content that lies inside a quote makes the statement a direct quote;
         #    a clause that contains quotes keeps them as part of its (mixed) content.
         for index, statement in enumerate(statements):
-            if statement.method == "phrase":
+            if statement.method in ("phrase", "noun"):
                 continue
             direct: list[int] = []
             for start, end in statement.contents:
@@ -1381,7 +1423,7 @@ class _DocAttribution:
             high = bisect_right(anchors, close + _MAX_CUE_GAP_TOKENS + 40)
             for anchor, index in by_anchor[low:high]:
                 statement = statements[index]
-                if statement.method == "phrase" or (statement.method == "indirect"
+                if statement.method in ("phrase", "noun") or (statement.method == "indirect"
                                                     and statement.contents):
                     continue
                 if not self._adjacent(segment, statement):
@@ -1398,7 +1440,7 @@ class _DocAttribution:
                        if segment.owner < 0 and not segment.consumed and segment.speech_like}
             # Cues that step 2 already tried next to these quotes.
             tried = {statement.anchor for statement in statements
-                     if statement.method != "phrase"
+                     if statement.method not in ("phrase", "noun")
                      and not (statement.method == "indirect" and statement.contents)}
             for seg, cue_i in self._textacy_cues(pending, tried) if pending else ():
                 segment = segments[seg]
