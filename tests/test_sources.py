@@ -666,3 +666,11 @@ def test_statement_nouns(sources_nlp: Language) -> None:
     assert found["governor"] == ("warnings", ["the plan was unaffordable"])
     # "disputed" is a stance cue of its own; "His claims" has no that-clause.
     assert set(found) == {"minister", "governor", "Officials"}
+
+
+def test_coordinated_subjects_split_by_the_parser(sources_nlp: Language) -> None:
+    doc = sources_nlp("The talks began on Monday, as Kenya, Chile, and the African Union "
+                      "expressed alarm that the border was closed.")
+    speakers = {s.text for s in _sources(doc)}
+    assert {"Kenya", "Chile"} <= speakers
+    assert any("African Union" in speaker for speaker in speakers)

@@ -1077,6 +1077,12 @@ class _DocAttribution:
                 c.pos_ == "PRON" for c in subject.conjuncts):
             return None  # "he or she believes": generic
         heads = self._source_heads(subject)
+        for sibling in subject.head.children:
+            # "the United States, South Korea, and NATO express alarm": a coordination the
+            # parser split into several subjects.
+            if sibling.dep_ == "nsubj" and sibling.i != subject.i \
+                    and not self.in_quote(sibling.i):
+                heads.extend(h for h in self._source_heads(sibling) if h not in heads)
         if not heads:
             return None
         cue_end = i + 1
