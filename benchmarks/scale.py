@@ -26,6 +26,7 @@ import argparse
 import contextlib
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -80,7 +81,10 @@ def tree_rss(process: psutil.Process) -> int:
 
 
 def run_measured(command: list[str]) -> tuple[subprocess.CompletedProcess[str], int, float]:
-    """Run ``command``; return its result, the peak RSS of its process tree and wall time."""
+    """Run ``command``; return its result, the peak RSS of its process tree and wall time.
+    The CPU time of the whole tree (loading included) is added to the result as
+    ``cpu_tree``."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True)
@@ -93,7 +97,10 @@ def run_measured(command: list[str]) -> tuple[subprocess.CompletedProcess[str], 
     stdout, stderr = process.communicate()
     if process.returncode != 0:
         sys.exit(f"scale.py: {' '.join(command)} failed:\n{stderr[-3000:]}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+    result.cpu_tree = (after.ru_utime + after.ru_stime  # type: ignore[attr-defined]
+                       - usage.ru_utime - usage.ru_stime)
     return result, peak, time.perf_counter() - started
 
 
@@ -125,12 +132,13 @@ def analyze_run(corpus: Path, out: Path, batch_size: int, extra: list[str]) -> d
     command = [str(framing), "analyze", str(corpus), "--output", str(out), "--batch-size",
                str(batch_size), *extra]
     load_before = os.getloadavg()[0]
-    _, peak, wall = run_measured(command)
+    done, peak, wall = run_measured(command)
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))
     shutil.rmtree(out)
     return {**figures(run["seconds"], run["documents_written"], run["words"]),
             "cpu_seconds": run["cpu_seconds"], "load_seconds": run["load_seconds"],
             "errors": run["errors"], "wall_with_startup": round(wall, 2),
+            "cpu_all_processes_with_startup": round(done.cpu_tree, 2),  # type: ignore[attr-defined]
             "peak_rss_mb": round(peak / 2**20, 1), "mode": run["mode"],
             "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)]}
 

@@ -951,6 +951,12 @@ class _Output:
                 done.add(id_key(row["id"]))
         return done
 
+    def abandon(self) -> None:
+        """Undo the start of a run that never got going (its engine failed to start), so
+        that the folder does not look like an interrupted run."""
+        if not self.parts and self.work.is_dir():
+            shutil.rmtree(self.work)
+
     def new_part(self) -> _Part:
         part = _Part(self.work, self.next_index)
         self.next_index += 1
@@ -1083,12 +1089,16 @@ def analyze(
     result = AnalyzeResult(output=str(output), settings=settings)
     loading = time.monotonic()
     engine: _SingleEngine | _ProcessEngine | _DaskEngine
-    if workers or scheduler:
-        engine = _DaskEngine(spec, workers=workers, scheduler=scheduler)
-    elif n_process > 1:
-        engine = _ProcessEngine(spec, n_process, batch_size)
-    else:
-        engine = _SingleEngine(spec)
+    try:
+        if workers or scheduler:
+            engine = _DaskEngine(spec, workers=workers, scheduler=scheduler)
+        elif n_process > 1:
+            engine = _ProcessEngine(spec, n_process, batch_size)
+        else:
+            engine = _SingleEngine(spec)
+    except BaseException:
+        out.abandon()
+        raise
     result.mode, result.pipeline = engine.mode, engine.pipeline
     result.load_seconds = round(time.monotonic() - loading, 3)
     started, started_cpu = time.monotonic(), time.process_time()

@@ -29,9 +29,12 @@ from spacy.language import Language
 
 import spacy_framing.analyze as analyze_module
 from spacy_framing.analyze import (
+    COLLECTOR,
     TABLES,
     AnalyzeError,
+    PipelineSpec,
     analyze,
+    cached_pipeline,
     iter_facts,
 )
 from spacy_framing.cli import main
@@ -245,6 +248,18 @@ def test_existing_output_needs_resume(single_run: Path, corpus: dict[str, Any],
         analyze(corpus["inputs"], single_run, model=blank_model)
 
 
+def test_a_run_that_cannot_start_leaves_the_folder_reusable(corpus: dict[str, Any],
+                                                           tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ["analyze", str(corpus["inputs"][0]), "--output", str(out), "--model",
+            str(tmp_path / "no-such-model")]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert "cannot load the pipeline" in result.output
+    assert not (out / "_incomplete").exists()
+    assert CliRunner().invoke(main, args).exit_code == 2  # not "already holds output"
+
+
 def test_field_options(blank_model: str, tmp_path: Path) -> None:
     rows = [{"key": "k1", "source": "Ledger", "body": _article(1)},
             {"key": "k2", "source": "Dispatch", "body": _article(2)}]
@@ -360,25 +375,34 @@ def sm_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return path, out
 
 
+@pytest.fixture(scope="module")
+def framing_nlp(sm_run: tuple[Path, Path]) -> Iterator[Language]:
+    # The very pipeline the run used (rule files edited meanwhile cannot make the
+    # comparison differ), without the analyze pipe that strips Docs down to facts.
+    nlp = cached_pipeline(PipelineSpec(None))
+    with nlp.select_pipes(disable=[COLLECTOR]):
+        yield nlp
+
+
 def test_stored_facts_are_the_facts(sm_run: tuple[Path, Path],
-                                    nlp_framing: Language) -> None:
+                                    framing_nlp: Language) -> None:
     path, out = sm_run
     rows = [json.loads(line) for line in path.read_text().splitlines()]
     stored = list(iter_facts(out))
     assert [f["doc_id"] for f in stored] == [r["doc_id"] for r in rows]
     assert any(f["sources"] for f in stored)
     for facts, row in zip(stored, rows, strict=True):
-        expected = doc_facts(nlp_framing(row["text"]), {
+        expected = doc_facts(framing_nlp(row["text"]), {
             "doc_id": row["doc_id"], "outlet": row["outlet"], "title": row["title"],
             "date": row["date"], "meta": {"section": "world"}})
         assert facts == expected
 
 
 def test_compare_from_equals_compare_on_the_inputs(sm_run: tuple[Path, Path],
-                                                   nlp_framing: Language) -> None:
+                                                   framing_nlp: Language) -> None:
     path, out = sm_run
     options = {"seed": 3, "n_bootstrap": 50, "n_permutations": 50}
-    direct = compare([path], target="China", nlp=nlp_framing, **options)
+    direct = compare([path], target="China", nlp=framing_nlp, **options)
     stored = compare_facts(iter_facts(out), target="China", **options)
     assert stored.to_dict() == direct.to_dict()
     result = CliRunner().invoke(main, ["compare", "--from", str(out), "--target", "Beijing",
@@ -441,7 +465,8 @@ def dask_cluster(tmp_path: Path) -> Iterator[dict[str, Any]]:
 
     try:
         start("scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard")
-        workers = [start("worker", address, "--nthreads", "1", "--nworkers", "1",
+        workers = [start("worker", address, "--host", "127.0.0.1", "--nthreads", "1",
+                         "--nworkers", "1",
                          "--no-dashboard", "--death-timeout", "60",
                          "--local-directory", str(tmp_path / f"w{i}")) for i in range(2)]
         from distributed import Client
