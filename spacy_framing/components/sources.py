@@ -118,6 +118,7 @@ _MAX_CUE_GAP_TOKENS = 25
 _MAX_DESCRIPTOR_TOKENS = 60
 _MAX_TEXTACY_SENTENCES = 300
 _MAX_HEADING_TOKENS = 30
+_DATELINE_DASHES = frozenset({"--", "—", "–", "―", "-"})
 _CLOSING_PUNCT = frozenset({".", "!", "?", ":", ")", "…", "...", ";"})
 _MAX_SPELLED_PHRASES = 1000  # a token pattern spelling out more goes to the Matcher
 # An article's "home" state: the actor of at least this many sources, and this many times
@@ -1063,10 +1064,13 @@ class _DocAttribution:
             return None
         subject = self._subject(verb)
         head = verb.head
-        if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "conj") and head.dep_ == "ccomp" \
-                and head.head.i in self.cues and head.head.i < verb.i:
-            # "X said he would skip it, calling it an affront": the participle is X's,
-            # though the parser hangs it on the reported clause.
+        if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "conj") and head.head.i < verb.i \
+                and ((head.dep_ == "ccomp" and head.head.i in self.cues)
+                     or (head.dep_ == "advcl" and any(child.dep_ == "mark"
+                                                      for child in head.children))):
+            # "X said he would skip it, calling it an affront", "X rejected it before Y
+            # spoke, saying ...": the participle is the main clause's, though the parser
+            # hangs it on the clause before it.
             subject = self._subject(head.head) or subject
         if subject is None:
             return None
@@ -1157,6 +1161,9 @@ class _DocAttribution:
             return self._document_author(token)
         if token.ent_type_ in _NON_NAME_ENT_TYPES or token.like_num:
             return None
+        if token.is_upper and len(token) > 2 and token.i + 1 < len(self.doc) \
+                and self.doc[token.i + 1].text in _DATELINE_DASHES:
+            return None  # "WASHINGTON -- X said": the place of the dateline
         if token.ent_type_ in _NAME_ENT_TYPES or token.pos_ == "PROPN":
             return token.i
         if self._known_surname(token):
@@ -1262,6 +1269,9 @@ class _DocAttribution:
             return None
         if not parts:
             return []
+        if any(grandchild.dep_ == "det" and grandchild.lower_ == "no"
+               for child in parts for grandchild in child.children):
+            return None  # "expressed no concern": nothing was stated
         low, high = self.paragraph_bounds(verb.i)
         start = max(min(child.left_edge.i for child in parts), low)
         end = min(max(child.right_edge.i for child in parts) + 1, high)
