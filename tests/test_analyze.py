@@ -27,7 +27,8 @@ import spacy
 from click.testing import CliRunner
 from spacy.language import Language
 
-import spacy_framing.analyze as analyze_module
+import spacy_framing.analyze.engines as engines_module
+import spacy_framing.analyze.output as output_module
 from spacy_framing.analyze import (
     COLLECTOR,
     TABLES,
@@ -39,6 +40,7 @@ from spacy_framing.analyze import (
 )
 from spacy_framing.cli import main
 from spacy_framing.compare import compare, compare_facts
+from spacy_framing.corpus import FieldNames
 from spacy_framing.facts import doc_facts
 
 # Sentences written for these tests (not taken from any article).
@@ -280,7 +282,7 @@ def test_interrupted_run_leaves_no_final_files_and_resume_completes_it(
         corpus: dict[str, Any], blank_model: str, single_run: Path, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
-    real = analyze_module.process_records
+    real = engines_module.process_records
     calls = {"n": 0}
 
     def interrupted(nlp: Language, records: list[dict[str, Any]]) -> list[Any]:
@@ -289,8 +291,8 @@ def test_interrupted_run_leaves_no_final_files_and_resume_completes_it(
             raise KeyboardInterrupt
         return real(nlp, records)
 
-    monkeypatch.setattr(analyze_module, "process_records", interrupted)
-    monkeypatch.setattr(analyze_module, "PART_DOCS", 4)
+    monkeypatch.setattr(engines_module, "process_records", interrupted)
+    monkeypatch.setattr(output_module, "PART_DOCS", 4)
     with pytest.raises(KeyboardInterrupt):
         analyze(corpus["inputs"], out, model=blank_model, batch_size=4)
     assert not any((out / f"{t}.parquet").exists() for t in TABLES)
@@ -299,7 +301,7 @@ def test_interrupted_run_leaves_no_final_files_and_resume_completes_it(
     assert parts  # the first batches were kept
     assert not list((out / "_incomplete").glob("*.tmp"))
 
-    monkeypatch.setattr(analyze_module, "process_records", real)
+    monkeypatch.setattr(engines_module, "process_records", real)
     result = analyze(corpus["inputs"], out, model=blank_model, batch_size=4, resume=True)
     assert result.already_written == 8
     assert result.records_read == (result.documents_written + result.already_written
@@ -321,7 +323,7 @@ def test_resume_extends_a_finished_output(blank_model: str, tmp_path: Path) -> N
     _same_output(out, fresh)
     with pytest.raises(AnalyzeError, match="other settings"):
         analyze([first], out, model=blank_model, resume=True,
-                fields=analyze_module.FieldNames(text="body"))
+                fields=FieldNames(text="body"))
 
 
 # --- pipeline failures -------------------------------------------------------------------
