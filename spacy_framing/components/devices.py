@@ -292,6 +292,24 @@ def _blank_fallback(pattern: list[dict[str, Any]],
     return fallback
 
 
+def _capitalised(value: Any) -> Any:
+    if isinstance(value, str):
+        return {"IN": sorted({value, value.capitalize()})} if value.islower() else value
+    if isinstance(value, dict) and isinstance(value.get("IN"), list):
+        words = [word for word in value["IN"] if isinstance(word, str)]
+        return {**value, "IN": sorted({*words, *(word.capitalize() for word in words
+                                                  if word.islower())})}
+    return value
+
+
+def _with_capitalised_lemmas(pattern: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``pattern`` with each LEMMA word also in its capitalised form: the English
+    lemmatizer keeps the case of proper nouns ("the Supreme Court" has the lemma "Court",
+    "Treaty" in a title stays "Treaty")."""
+    return [{**token, "LEMMA": _capitalised(token["LEMMA"])} if "LEMMA" in token else token
+            for token in pattern]
+
+
 def _is_lexical(pattern: list[dict[str, Any]]) -> bool:
     """Whether some token of ``pattern`` is constrained by its text, not only by OP."""
     return any(key != "OP" for token in pattern for key in token)
@@ -769,10 +787,11 @@ class DeviceTagger(Pipe):
                 for words in itertools.product(*positions)
             ])
             return
+        fallback = _blank_fallback(pattern, forms) if needs_model else pattern
+        pattern = _with_capitalised_lemmas(pattern)
         matcher = Matcher(self.nlp.vocab)
         matcher.add(key, [pattern])
         self._rule_matchers[order] = matcher
-        fallback = _blank_fallback(pattern, forms) if needs_model else pattern
         # A rule made only of POS/ENT_TYPE conditions would match every token when blank.
         has_fallback = _is_lexical(fallback)
         if has_fallback:
