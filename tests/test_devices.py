@@ -305,6 +305,8 @@ FAMILY_POSITIVES: list[tuple[str, str, str]] = [
      "Opponents argued that the decree ignores the Constitution."),
     ("LEGALITY", "legality.court",
      "The families vowed to take their case to court."),
+    ("LEGALITY", "legality.court",
+     "The Supreme Court blocked the policy on Friday."),
     ("LEGALITY", "legality.immunity",
      "The bill strips foreign governments of immunity from such claims."),
     ("LEGALITY", "legality.legal_noun",

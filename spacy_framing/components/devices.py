@@ -51,7 +51,16 @@ token in an entity of ``collective_ent_types`` (GPE, NORP, ORG) or a noun from
 Spans are the cue, not the sentence: quote marks at the edges are trimmed, matches longer
 than ``max_span_tokens`` are dropped (a dependency match falls back to its anchor, the
 pattern's first node), spans with different labels may overlap and overlapping spans of
-one label are reduced to the longest.
+one label are reduced to the longest. Two spans of one label that touch or have one token
+between them in the same clause ("sniping and finger-pointing") are joined into one span
+that keeps the first rule's id: annotators mark such a run as one phrase.
+
+A LEMMA condition also matches the capitalised lemma, because the English lemmatizer keeps
+the case of proper nouns ("the Supreme Court" has the lemma "Court").
+
+The same cue may carry different labels by context (``in_sentence`` / ``not_in_sentence``
+pick one): "retaliate" is ESCALATION near military or security words and STRATEGIC_GAME
+in a domestic political fight.
 """
 
 from __future__ import annotations
