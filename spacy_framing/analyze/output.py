@@ -34,8 +34,38 @@ _MANIFEST = "manifest.json"
 ROW_GROUP_DOCS = 64
 PART_DOCS = 2000
 PART_SECONDS = 60.0
+# Final files get row groups of about this many rows or bytes (whichever comes first).
+MERGE_ROWS = 100_000
+MERGE_BYTES = 64 << 20
 # Settings that must match for --resume to continue an earlier run.
 _RESUME_KEYS = ("model", "fields", "facts_version", "output_version")
+
+
+class _RowGroupBatch:
+    """Small row groups of the parts gathered into large ones for the final file: a
+    corpus of millions of documents would otherwise carry a footer (and a writer's
+    memory) of hundreds of thousands of row groups."""
+
+    def __init__(self, writer: Any, schema: Any) -> None:
+        self.writer = writer
+        self.schema = schema
+        self.tables: list[Any] = []
+        self.rows = 0
+        self.bytes = 0
+
+    def add(self, table: Any) -> None:
+        self.tables.append(table.replace_schema_metadata(self.schema.metadata))
+        self.rows += table.num_rows
+        self.bytes += table.nbytes
+        if self.rows >= MERGE_ROWS or self.bytes >= MERGE_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        import pyarrow as pa
+
+        if self.tables:
+            self.writer.write_table(pa.concat_tables(self.tables))
+        self.tables, self.rows, self.bytes = [], 0, 0
 
 
 class _Part:
@@ -188,14 +218,15 @@ class _Output:
             stamped = schema.with_metadata({**(schema.metadata or {}),
                                             b"framing.run_id": run_id.encode()})
             with pq.ParquetWriter(self.root / f"{name}.parquet.tmp", stamped) as writer:
+                batch = _RowGroupBatch(writer, stamped)
                 for source in sources:
                     parquet = pq.ParquetFile(source)
                     if parquet.schema_arrow.remove_metadata() != schema.remove_metadata():
                         raise AnalyzeError(f"{source} has another schema than this version "
                                            "writes; analyze into a new folder")
                     for group in range(parquet.num_row_groups):
-                        table = parquet.read_row_group(group)
-                        writer.write_table(table.replace_schema_metadata(stamped.metadata))
+                        batch.add(parquet.read_row_group(group))
+                batch.flush()
         with (self.root / f"{ERRORS_FILE}.tmp").open("w", encoding="utf-8") as out:
             for i in self.parts:
                 # Parts of an earlier, resumed run have no errors file: errors are found
