@@ -674,3 +674,21 @@ def test_coordinated_subjects_split_by_the_parser(sources_nlp: Language) -> None
     speakers = {s.text for s in _sources(doc)}
     assert {"Kenya", "Chile"} <= speakers
     assert any("African Union" in speaker for speaker in speakers)
+
+
+def test_company_spokespeople_get_no_home_state(nlp_framing: Language) -> None:
+    doc = nlp_framing("Sen. Joan Pike, D-Ore., said the bill was dead. Rep. Carl Dunn "
+                      "(R-Texas) said the vote would fail. The White House said the veto "
+                      "stood. A Microsoft spokesperson said the company would comply.")
+    (company,) = [s for s in _sources(doc) if "spokesperson" in s.text]
+    assert company._.actor is None
+    assert company._.source_type == "official"
+
+
+def test_he_said_after_a_long_quote(sources_nlp: Language) -> None:
+    doc = sources_nlp("Mr. Ortiz spoke at length on Monday. “The first step is done,” Mr. "
+                      "Ortiz said. “We moved fast. We hired well. Nobody gave up.” The crowd "
+                      "cheered. The band played. "
+                      "“The next step is harder,” he said.")
+    speakers = [s._.speaker for s in _sources(doc)]
+    assert speakers == ["Ortiz", "Ortiz"]

@@ -118,6 +118,8 @@ _MAX_CUE_GAP_TOKENS = 25
 _MAX_DESCRIPTOR_TOKENS = 60
 _MAX_TEXTACY_SENTENCES = 300
 _MAX_HEADING_TOKENS = 30
+_WIDE_ANTECEDENT_SENTENCES = 8
+_AFFILIATION_DEPS = frozenset({"compound", "poss", "pobj", "prep", "appos", "nmod"})
 _DATELINE_DASHES = frozenset({"--", "—", "–", "―", "-"})
 _CLOSING_PUNCT = frozenset({".", "!", "?", ":", ")", "…", "...", ";"})
 _MAX_SPELLED_PHRASES = 1000  # a token pattern spelling out more goes to the Matcher
@@ -810,13 +812,14 @@ class _Evidence:
     state: bool = False
     anonymous: bool = False  # "a source within the committee": named body, hidden person
     non_state: bool = False  # speaks for an organisation such as NATO or the EU
+    private_org: bool = False  # described by a company or association
     definite: bool = False
     actors: list[tuple[int, int, str]] = field(default_factory=list)  # (priority, pos, id)
 
     def merge(self, other: _Evidence) -> None:
         for name in ("expert", "former_official", "official", "media_descriptor",
                      "media_self", "institution", "named_person", "named_org", "state",
-                     "anonymous", "non_state", "definite"):
+                     "anonymous", "non_state", "private_org", "definite"):
             setattr(self, name, getattr(self, name) or getattr(other, name))
         self.actors.extend(other.actors)
 
@@ -1916,7 +1919,15 @@ class _DocAttribution:
                     evidence.official = True
         if any(doc[i].ent_type_ in ("ORG", "FAC") for i in tokens):
             evidence.named_org = True
+        speaks_for = any(self.roles[i][0]["id"] in _SPEAKS_FOR for i in tokens if i in self.roles)
         for i in tokens:
+            if speaks_for and doc[i].ent_type_ == "ORG" and i not in self.actor_at \
+                    and i not in self.affiliation_at and i not in self.non_state_at \
+                    and (i not in self.roles or self.roles[i][0]["type"] != "official") \
+                    and self._affiliates(doc[i], token):
+                # "a Microsoft spokesperson", "a spokesman for the Lakeside Fund": the voice
+                # of a company or association, not of the state.
+                evidence.private_org = True
             actor = self.actor_at.get(i)
             if actor:
                 priority = 0 if start <= i < end else 1
@@ -1925,6 +1936,18 @@ class _DocAttribution:
                 # A named state outranks a party or title that only implies one.
                 evidence.actors.append((2, i, self.affiliation_at[i]))
         return evidence
+
+    def _affiliates(self, word: Token, head: Token) -> bool:
+        """``word`` names what ``head`` works for: its compound or possessor, or the
+        object of "for/of/at" on it or on its apposition ("a spokesperson for X")."""
+        node = word
+        for _ in range(4):
+            if node.i == head.i:
+                return True
+            if node.dep_ not in _AFFILIATION_DEPS or node.head is node:
+                return False
+            node = node.head
+        return node.i == head.i
 
     def _is_former(self, role_token: int) -> bool:
         token = self.doc[role_token]
@@ -1976,6 +1999,28 @@ class _DocAttribution:
                 or _contains_run(self.person_name_words[index][0], words)]
 
     def _resolve_pronoun(self, source: _Source, earlier: list[_Source]) -> None:
+        self._resolve_pronoun_near(source, earlier)
+        pronoun = self.doc[source.head].lower_
+        if source.speaker is not None or pronoun not in _PERSON_PRONOUNS:
+            return
+        # Nothing close by: an article's "he said" mostly goes on quoting the person last
+        # quoted, a few sentences (a long quote) back.
+        gender = _PRONOUN_GENDER[pronoun]
+        sent = self.sent_index(source.head)
+        window_start = self.sent_starts[max(sent - _WIDE_ANTECEDENT_SENTENCES, 0)]
+        for candidate in reversed(earlier):
+            if not window_start <= candidate.head < source.head:
+                continue
+            if candidate.speaker is None or (candidate.resolved_kind or candidate.kind) \
+                    != "person" or self._gender(candidate.group_key) not in (None, gender):
+                continue
+            source.speaker = candidate.speaker
+            source.group_key = candidate.group_key
+            source.evidence.merge(candidate.evidence)
+            source.resolved_kind = "person"
+            return
+
+    def _resolve_pronoun_near(self, source: _Source, earlier: list[_Source]) -> None:
         """he/she/they/it: the nearest earlier source of the right kind in this or the
         previous sentences, else (he/she) the nearest earlier PERSON entity."""
         doc = self.doc
@@ -2125,7 +2170,7 @@ class _DocAttribution:
             evidence = pooled.get(source.group_key, source.evidence) \
                 if source.group_key is not None else source.evidence
             if source.actor is None and source.source_type != "media" \
-                    and not evidence.non_state and (
+                    and not evidence.non_state and not evidence.private_org and (
                     evidence.official or evidence.former_official or evidence.state):
                 source.actor = home
 
