@@ -119,6 +119,10 @@ _MAX_DESCRIPTOR_TOKENS = 60
 _MAX_TEXTACY_SENTENCES = 300
 _MAX_HEADING_TOKENS = 30
 _WIDE_ANTECEDENT_SENTENCES = 8
+# Role nouns that stay anonymous with "the" ("the official said"), unlike "the governor".
+_ANONYMOUS_ROLES = frozenset({"official", "aide", "diplomat", "officer"})
+_PART_OF_GROUP = frozenset({"other", "some", "several", "many", "few", "most", "more",
+                            "half", "handful", "number", "dozen", "half-dozen", "two", "three"})
 _AFFILIATION_DEPS = frozenset({"compound", "poss", "pobj", "prep", "appos", "nmod"})
 _DATELINE_DASHES = frozenset({"--", "—", "–", "―", "-"})
 _CLOSING_PUNCT = frozenset({".", "!", "?", ":", ")", "…", "...", ";"})
@@ -864,6 +868,7 @@ class _DocAttribution:
         self.honorifics: set[int] = set()
         # Words that tie a speaker to a state without naming it ("D-Ore.", "Sen.").
         self.affiliation_at: dict[int, str] = {}
+        self.political_bodies: set[int] = set()  # "Democrats", "House Republicans"
         self.genders: dict[str, str | None] = {}
         # Mentions of a state's own politics (its institutions, parties, titles): evidence
         # of the state an article is about, for speakers whose state goes unsaid.
@@ -922,7 +927,7 @@ class _DocAttribution:
     def _collect_matches(self) -> None:
         has_pos = self.doc.has_annotation("POS")
         best_role: dict[int, tuple[Pattern, int, int]] = {}
-        affiliations: list[tuple[int, int, str]] = []
+        affiliations: list[tuple[int, int, str, str | None]] = []
         blocked: set[int] = set()
         for record, start, end in self.component._compiled(self.doc):
             label = record["label"]
@@ -958,16 +963,18 @@ class _DocAttribution:
                 if record.get("effect") == "block":
                     blocked.update(range(start, end))
                 else:
-                    affiliations.append((start, end, record["actor"]))
+                    affiliations.append((start, end, record["actor"], record.get("type")))
         self.roles = best_role
         canonical = self.component._canonical_actor
-        for start, end, actor in affiliations:
+        for start, end, actor, record_type in affiliations:
             if blocked.isdisjoint(range(start, end)) and start not in self.affiliation_at:
                 name = canonical(actor)
                 if name is not None:
                     self.domestic_mentions[name] = self.domestic_mentions.get(name, 0) + 1
                     for i in range(start, end):
                         self.affiliation_at[i] = name
+                if record_type == "official":
+                    self.political_bodies.update(range(start, end))
         self.phrase_cues.sort(key=lambda match: match[1])
 
     def _actor_index(self) -> dict[int, str]:
@@ -1866,7 +1873,8 @@ class _DocAttribution:
         head_role = self.roles.get(token.i)
         if kind == "group" and head_role is not None and head_role[0]["type"] == "unnamed":
             evidence.anonymous = True
-        elif kind == "group" and head_role is not None and token.tag_ == "NN" and any(
+        elif kind == "group" and head_role is not None and token.tag_ == "NN" \
+                and head_role[0]["id"] not in _ANONYMOUS_ROLES and any(
                 child.dep_ == "poss" or (child.dep_ == "det" and child.lower_ == "the")
                 for child in token.children):
             # "the governor", "the new president", "her spokesman": one identifiable
@@ -1884,6 +1892,13 @@ class _DocAttribution:
         if token.ent_type_ == "GPE" and start <= token.i < end and \
                 self.roles.get(token.i) is None:
             evidence.state = True
+        if kind == "group" and any(i in self.political_bodies for i in range(start, end)) \
+                and not any(word.lower_ in _PART_OF_GROUP or word.like_num
+                            for word in (*doc[start:end], *token.lefts)):
+            # "Democrats", "Republican lawmakers": the party speaks; "other Democrats" or
+            # "a half-dozen Democrats" are some of its members.
+            evidence.institution = True
+            evidence.anonymous = False
         evidence.non_state = token.i in self.non_state_at
         seen_roles: set[int] = set()
         for i in tokens:
