@@ -77,21 +77,6 @@ def _render_tag_text(payload: dict[str, Any], *, colour: bool) -> str:
     return "\n".join(lines)
 
 
-def _render_tag_html(doc: Any) -> str:
-    from spacy import displacy
-    from spacy.tokens import SpanGroup
-
-    shown = [span for key in ("framing", "hedges", "sources") if key in doc.spans
-             for span in doc.spans[key]]
-    # displaCy's span style draws one span group; a throwaway group holds all three.
-    doc.spans["_tag_view"] = SpanGroup(doc, name="_tag_view", spans=shown)
-    try:
-        return displacy.render(doc, style="span", page=True, minify=True,
-                               options={"spans_key": "_tag_view"})
-    finally:
-        del doc.spans["_tag_view"]
-
-
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "html"]),
@@ -107,11 +92,12 @@ def tag(file: Path, output_format: str, model: str | None) -> None:
     if len(text) > nlp.max_length:
         raise InputError(file, f"has {len(text):,} characters, more than the pipeline's "
                          f"max_length of {nlp.max_length:,}; split the file")
-    doc = nlp(text)
+    payload = _tag_payload(nlp(text), str(file))
     if output_format == "html":
-        click.echo(_render_tag_html(doc))
+        from .report.tag_html import render_tag_html
+
+        click.echo(render_tag_html(payload, title=file.name))
         return
-    payload = _tag_payload(doc, str(file))
     if output_format == "json":
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -104,6 +105,12 @@ def test_tag_formats(article: Path, fmt: str) -> None:
         assert payload["sources"] and payload["sources"][0]["cue"]
     elif fmt == "html":
         assert "<html" in result.output.lower() and "LOSS_OF_INFLUENCE" in result.output
+        # Sources are listed with their type, cue and reported content.
+        rows = re.findall(r'<tr class="source">(.*?)</tr>', result.output)
+        cells = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in rows]
+        assert any(c[1] in {"official", "expert", "media", "unnamed"} and c[3] and c[4]
+                   for c in cells), cells
+        assert "SOURCE/" in result.output
     else:
         assert "LOSS_OF_INFLUENCE" in result.output and "HEDGE" in result.output
 
