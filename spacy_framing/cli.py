@@ -187,7 +187,7 @@ def _write_output(rendered: str, output: Path | None) -> None:
               help="Write the report to this file instead of standard output.")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed of bootstrap, permutations and cross-validation folds.")
-@click.option("--bootstrap", "n_bootstrap", type=click.IntRange(min=0), default=1000,
+@click.option("--bootstrap", "n_bootstrap", type=click.IntRange(min=1), default=1000,
               show_default=True, help="Bootstrap resamples per confidence interval.")
 @click.option("--permutations", "n_permutations", type=click.IntRange(min=0), default=1000,
               show_default=True, help="Permutations of the divergence test.")
