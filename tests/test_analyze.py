@@ -260,6 +260,10 @@ def test_a_run_that_cannot_start_leaves_the_folder_reusable(corpus: dict[str, An
     assert "cannot load the pipeline" in result.output
     assert not (out / "_incomplete").exists()
     assert CliRunner().invoke(main, args).exit_code == 2  # not "already holds output"
+    missing = CliRunner().invoke(main, ["analyze", str(tmp_path / "nothing.jsonl"),
+                                        "--output", str(out)])
+    assert missing.exit_code == 2 and "no such file" in missing.output
+    assert not (out / "_incomplete").exists()
 
 
 def test_field_options(blank_model: str, tmp_path: Path) -> None:

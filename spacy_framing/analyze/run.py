@@ -89,12 +89,12 @@ def analyze(
     settings = {"model": model, "fields": asdict(fields), "batch_size": batch_size,
                 "facts_version": FACTS_VERSION, "output_version": OUTPUT_VERSION}
     out = _Output(Path(output), resume=resume, settings=settings)
-    stream = RecordStream(inputs, fields=fields, max_chars=DEFAULT_MAX_LENGTH,
-                          skip_ids=out.done_ids() if resume else frozenset())
     result = AnalyzeResult(output=str(output), settings=settings)
     loading = time.monotonic()
     engine: _SingleEngine | _ProcessEngine | _DaskEngine
     try:
+        stream = RecordStream(inputs, fields=fields, max_chars=DEFAULT_MAX_LENGTH,
+                              skip_ids=out.done_ids() if resume else frozenset())
         if workers or scheduler:
             engine = _DaskEngine(spec, workers=workers, scheduler=scheduler)
         elif n_process > 1:
