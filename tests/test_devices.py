@@ -493,6 +493,12 @@ def test_bundled_rules_cover_the_codebook(sm_devices: Language) -> None:
     assert len(component.ids) == len({record["id"] for record in component.patterns})
 
 
+def test_bundled_rule_ids_are_unique(sm_devices: Language) -> None:
+    # span.id_ names the rule that fired; two rules with one id would hide which one it was.
+    ids = [record["id"] for record in sm_devices.get_pipe("test_devices").patterns]
+    assert len(ids) == len(set(ids)), sorted({rule for rule in ids if ids.count(rule) > 1})
+
+
 def test_add_patterns_with_a_user_label(own_sm_devices: Language) -> None:
     sm_devices = own_sm_devices
     component = sm_devices.get_pipe("framing_devices")
