@@ -696,3 +696,17 @@ def test_he_said_after_a_long_quote(sources_nlp: Language) -> None:
                       "“The next step is harder,” he said.")
     speakers = [s._.speaker for s in _sources(doc)]
     assert speakers == ["Ortiz", "Ortiz"]
+
+
+@pytest.mark.parametrize(("text", "speaker", "source_type"), [
+    ("One of the officials said the plan was dead.", "officials", "unnamed"),
+    ("The plan was dead, according to two of the aides.", "aides", "unnamed"),
+    ("A senior Democratic staffer told reporters that it was likely.",
+     "senior Democratic staffer", "unnamed"),
+    ("The Guardian reported that the mine would close.", "Guardian", "media"),
+    ("Fellow Democratic Sen. Ana Ruiz said the plan was dead.", "Ana Ruiz", "official"),
+])
+def test_more_source_types(sources_nlp: Language, text: str, speaker: str,
+                           source_type: str) -> None:
+    (source,) = _sources(sources_nlp(text))
+    assert (source._.speaker, source._.source_type) == (speaker, source_type)

@@ -119,8 +119,10 @@ _MAX_DESCRIPTOR_TOKENS = 60
 _MAX_TEXTACY_SENTENCES = 300
 _MAX_HEADING_TOKENS = 30
 _WIDE_ANTECEDENT_SENTENCES = 8
+_QUANTIFIER_WORDS = frozenset({"one", "some", "many", "several", "most", "few", "both", "all",
+                               "each", "none", "two", "three", "four", "five", "half"})
 # Role nouns that stay anonymous with "the" ("the official said"), unlike "the governor".
-_ANONYMOUS_ROLES = frozenset({"official", "aide", "diplomat", "officer"})
+_ANONYMOUS_ROLES = frozenset({"official", "aide", "staffer", "diplomat", "officer"})
 _PART_OF_GROUP = frozenset({"other", "some", "several", "many", "few", "most", "more",
                             "half", "handful", "number", "dozen", "half-dozen", "two", "three"})
 _AFFILIATION_DEPS = frozenset({"compound", "poss", "pobj", "prep", "appos", "nmod"})
@@ -945,6 +947,8 @@ class _DocAttribution:
                 if end - start == 1 and "phrase" not in record and has_pos \
                         and self.doc[start].pos_ not in ("NOUN", "PROPN", "X"):
                     continue
+                if end - start == 1 and self.doc[start].dep_ == "amod":
+                    continue  # "fellow Democrats", "general election": adjectives
                 for i in range(start, end):
                     current = best_role.get(i)
                     if current is None or (current[2] - current[1]) < end - start:
@@ -1163,6 +1167,14 @@ class _DocAttribution:
         if self.in_quote(token.i):
             return None
         lower = token.lower_
+        if token.like_num or lower in _QUANTIFIER_WORDS:
+            # "one of the officials said", "according to two of the aides"
+            for child in token.children:
+                if child.dep_ == "prep" and child.lower_ == "of":
+                    pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                    if pobj is not None and pobj.i in self.roles:
+                        return self._accept_source(pobj)
+            return None
         if lower in _PERSON_PRONOUNS or lower in _GROUP_PRONOUNS or lower in _THING_PRONOUNS:
             return token.i
         if lower in _NON_SOURCE_WORDS or token.pos_ == "PRON":
@@ -1892,7 +1904,8 @@ class _DocAttribution:
         if token.ent_type_ == "GPE" and start <= token.i < end and \
                 self.roles.get(token.i) is None:
             evidence.state = True
-        if kind == "group" and any(i in self.political_bodies for i in range(start, end)) \
+        if kind == "group" and token.tag_ in ("NNS", "NNPS") \
+                and any(i in self.political_bodies for i in range(start, end)) \
                 and not any(word.lower_ in _PART_OF_GROUP or word.like_num
                             for word in (*doc[start:end], *token.lefts)):
             # "Democrats", "Republican lawmakers": the party speaks; "other Democrats" or
@@ -1908,7 +1921,8 @@ class _DocAttribution:
             seen_roles.add(role[1])
             record, role_start, role_end = role
             role_type, entity = record["type"], record["entity"]
-            in_mention = start <= role_start and role_end <= end
+            # A role overlapping the mention names it ("The Guardian" for "Guardian").
+            in_mention = role_start < end and start < role_end
             if entity == "institution" and (
                     role_start <= token.i < role_end
                     or any(t.pos_ == "PROPN" or t.ent_type_ in ("ORG", "FAC")
