@@ -2133,6 +2133,10 @@ class _DocAttribution:
                 source.resolved_kind = "institution"
                 source.evidence = self._evidence(token, start, end, "institution")
 
+    def _unresolved_person(self, source: _Source) -> bool:
+        return source.kind == "pronoun" and source.speaker is None \
+            and self.doc[source.head].lower_ in _PERSON_PRONOUNS
+
     def _gender(self, key: str | None) -> str | None:
         """'m', 'f' or None for a person: from a pronoun that already referred to them,
         else from an honorific before one of their mentions ("Ms. Rice")."""
@@ -2181,6 +2185,10 @@ class _DocAttribution:
             evidence = pooled.get(source.group_key, source.evidence) \
                 if source.group_key is not None else source.evidence
             source.source_type = _classify(evidence, source)
+            if self._unresolved_person(source):
+                # "he said" about someone named too far back: a known person, and in news
+                # most often an office holder.
+                source.source_type = "official"
             actors = sorted(evidence.actors)
             source.actor = actors[0][2] if actors else None
         # Office holders whose state goes unsaid ("the deputy attorney general",
@@ -2200,7 +2208,8 @@ class _DocAttribution:
                 if source.group_key is not None else source.evidence
             if source.actor is None and source.source_type != "media" \
                     and not evidence.non_state and not evidence.private_org and (
-                    evidence.official or evidence.former_official or evidence.state):
+                    evidence.official or evidence.former_official or evidence.state
+                    or self._unresolved_person(source)):
                 source.actor = home
 
 
