@@ -710,3 +710,14 @@ def test_more_source_types(sources_nlp: Language, text: str, speaker: str,
                            source_type: str) -> None:
     (source,) = _sources(sources_nlp(text))
     assert (source._.speaker, source._.source_type) == (speaker, source_type)
+
+
+def test_unresolved_he_is_a_known_official(nlp_framing: Language) -> None:
+    doc = nlp_framing("Sen. Joan Pike, D-Ore., said the bill was dead. Rep. Carl Dunn "
+                      "(R-Texas) said the vote would fail. The White House said the veto "
+                      "stood. The crowd waited. The band played. The rain fell. The doors "
+                      "closed. The lights dimmed. The hall emptied. The night came. The "
+                      "buses left. “We will be back,” he said.")
+    (he,) = [s for s in _sources(doc) if s.text == "he"]
+    assert he._.speaker is None
+    assert (he._.source_type, he._.actor) == ("official", "United States")

@@ -17,9 +17,18 @@ How statements are found:
   a quote by reopening it), proposed attributions from ``textacy.extract.direct_quotations``
   are accepted when they agree with that pairing, and quotes without a cue of their own are
   attached to the adjacent cue or to the statement in the sentence before;
+* stance verbs ("urged X to ...", "called for ...", "dismissed X as ...") take their object
+  as the content when there is no clause or quotation (CUE ``object``/``needs``), and
+  statement nouns take a that-clause ("the minister's assertion that ...", CUE_NOUN);
 * the source type and actor come from the mention, its premodifiers, appositions and
   relative clauses, pooled over every mention of the same person; pronouns are resolved
-  to the nearest earlier speaker or person of the right kind.
+  to the nearest earlier speaker or person of the right kind and gender.
+
+Actors are state actors only: the framing_actors spans in the description (organisations
+such as NATO are left out), else AFFILIATION rules for words that imply a state without
+naming it ("Sen.", "D-Ore.", "House Republicans"), else, for office holders, the article's
+home state: the one that most sources and mentions of domestic institutions belong to,
+when it clearly dominates.
 
 spaCy keys Span extension values by character offsets, so one speaker mention carries one
 SOURCE span: "X said ..., adding ..." gives one span whose cue is the nearest reporting
