@@ -7,6 +7,7 @@ import logging
 import uuid
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import CancelledError
 from typing import TYPE_CHECKING, Any
 
 from ..corpus import BadRecord
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 logger = logging.getLogger(__name__)
+
+_CLIENT_ALIVE = frozenset({"newly-created", "connecting", "running"})
 
 
 Outcome = tuple[Record, Facts] | BadRecord
@@ -192,6 +195,15 @@ class _DaskEngine:
             raise AnalyzeError(f"Dask workers run different pipelines: {self.pipeline!r} "
                                f"and {pipeline!r}; install the same versions everywhere")
 
+    def _lost(self, err: BaseException) -> AnalyzeError | None:
+        """The error to stop with when the cluster itself is gone: a cancelled task means
+        the scheduler lost it (a dead worker's tasks are rerun, not cancelled), and a
+        closed client reaches nobody. Retrying record by record would only hang."""
+        if isinstance(err, CancelledError) or self.client.status not in _CLIENT_ALIVE:
+            return AnalyzeError(f"lost the Dask cluster ({err!r}); the documents written "
+                                "so far are kept: rerun with --resume")
+        return None
+
     def _run_one_by_one(self, unit: Unit, err: BaseException) -> list[Outcome]:
         """A batch whose task failed (its workers died, say): each record as its own
         task, so that only a record that really cannot be processed becomes an error."""
@@ -209,6 +221,9 @@ class _DaskEngine:
             except PipelineUnavailable:
                 raise
             except Exception as one_err:  # recorded in errors.jsonl
+                lost = self._lost(one_err)
+                if lost is not None:
+                    raise lost from one_err
                 result = f"the Dask task for this document failed ({one_err!r})"
             results.append(result)
         return _merge(unit, results)
@@ -270,6 +285,9 @@ class _DaskEngine:
             except AnalyzeError:
                 raise
             except Exception as err:  # the batch is retried record by record
+                lost = self._lost(err)
+                if lost is not None:
+                    raise lost from err
                 done[index] = self._run_one_by_one(unit, err)
             finally:
                 future.release()
