@@ -261,7 +261,7 @@ def _compare_from(directory: Path, *, inputs: tuple[Path, ...], group_by: str, t
 @click.option("--outlet-field", default="outlet", show_default=True,
               help="Field of the outlet.")
 @click.option("--id-field", default="doc_id", show_default=True,
-              help="Field of the document id (ids must be unique; default id: FILE:LINE).")
+              help="Field of the document id (ids must be unique; default: FILE-STEM:LINE).")
 @click.option("--model", default=None, help="spaCy model name or path (default: "
               "en_core_web_sm); with Dask it must be installed on every worker.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True,
