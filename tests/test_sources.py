@@ -721,3 +721,11 @@ def test_unresolved_he_is_a_known_official(nlp_framing: Language) -> None:
     (he,) = [s for s in _sources(doc) if s.text == "he"]
     assert he._.speaker is None
     assert (he._.source_type, he._.actor) == ("official", "United States")
+
+
+def test_cue_inside_a_quote_that_opens_at_the_verb(sources_nlp: Language) -> None:
+    doc = sources_nlp('The agency "has confirmed that the convoy crossed the border," '
+                      'lawmaker Ana Ruiz said on Monday.')
+    found = {s._.speaker: [c.text for c in s._.content_spans] for s in _sources(doc)}
+    assert found["agency"] == ["the convoy crossed the border"]
+    assert found["Ana Ruiz"] == ['The agency "has confirmed that the convoy crossed the border']

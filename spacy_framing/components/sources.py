@@ -810,6 +810,9 @@ class _Statement:
     # The verb's object ("urged Trump to cancel", "announced the charges"): the content
     # when neither a clause nor a quotation gives one.
     object_contents: list[tuple[int, int]] = field(default_factory=list)
+    # 'X “has confirmed that ...,” Y said': X's cue inside Y's quote; its clause is X's
+    # statement, the whole quote Y's.
+    quoted_cue: bool = False
 
 
 @dataclass
@@ -1076,7 +1079,10 @@ class _DocAttribution:
     def _verb_statement(self, i: int, record: Pattern | None = None) -> _Statement | None:
         doc = self.doc
         verb = doc[i]
-        if self.in_quote(i) or self.in_heading(i):
+        if self.in_heading(i):
+            return None
+        quoted_cue = self.in_quote(i)
+        if quoted_cue and not self._quote_opens_at_verb(verb):
             return None
         record = record or self.cues.get(i)
         if record is None:
@@ -1118,7 +1124,7 @@ class _DocAttribution:
                 cue_end += 1
         statement = _Statement(cue=(i, cue_end), cue_id=record["id"],
                                cue_class=record.get("class", "speech"), method="indirect",
-                               heads=heads, anchor=i)
+                               heads=heads, anchor=i, quoted_cue=quoted_cue)
         statement.contents = self._clause_content(verb, heads)
         if not statement.contents and "object" in record:
             if any(child.dep_ == "neg" for child in verb.children):
@@ -1135,6 +1141,20 @@ class _DocAttribution:
         if not statement.contents and statement.cue_class == "cognition":
             return None
         return statement
+
+    def _quote_opens_at_verb(self, verb: Token) -> bool:
+        """'X “has confirmed that ...”': a quotation that opens between the subject and
+        its verb, with only auxiliaries and adverbs before the verb inside it."""
+        segment = self.segments[self.segment_at(verb.i)]
+        if segment.open_mark >= verb.i:
+            return False
+        for i in range(segment.open_mark + 1, verb.i):
+            token = self.doc[i]
+            if token.head.i != verb.i or token.dep_ not in ("aux", "auxpass", "neg", "advmod"):
+                return False
+        subject = next((child for child in verb.children if child.dep_ == "nsubj"), None)
+        return subject is not None and subject.i < segment.open_mark \
+            and self.sent_index(subject.i) == self.sent_index(segment.open_mark)
 
     def _subject(self, verb: Token) -> Token | None:
         node = verb
@@ -1439,7 +1459,7 @@ class _DocAttribution:
         # 1. clausal content that lies inside a quote makes the statement a direct quote;
         #    a clause that contains quotes keeps them as part of its (mixed) content.
         for index, statement in enumerate(statements):
-            if statement.method in ("phrase", "noun"):
+            if statement.method in ("phrase", "noun") or statement.quoted_cue:
                 continue
             direct: list[int] = []
             for start, end in statement.contents:
