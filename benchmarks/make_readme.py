@@ -102,7 +102,9 @@ def main() -> None:
     for part in ("speaker", "cue", "content_chars"):
         out.append(f"| {part} | {src[part]['support']} | {fmt(src[part])} |")
     out += ["", f"Source type agreement on matched speakers: {src['type_accuracy']}; "
-            f"actor agreement: {src['actor_accuracy']} ({src['matched_sources']} matched).", "",
+            f"actor agreement: {src['actor_accuracy']} over all {src['matched_sources']} "
+            "matched speakers (no actor = no actor counts as agreement), "
+            f"{src['actor_accuracy_named']} over those whose gold actor is a state.", "",
             "Keyword baseline for SOURCE (unnamed-group nouns) at span level: "
             f"F1 {sources['baseline']['labels']['SOURCE']['span_partial']['f']:.3f}.", ""]
 

@@ -355,7 +355,7 @@ def _score_sources(golds: Sequence[GoldDoc], preds: Sequence[Sequence[PredSpan]]
     """Source parts: speaker spans, their cues and contents (character overlap), type and
     actor agreement on matched speakers."""
     speaker, cue, content = PRFScore(), PRFScore(), PRFScore()
-    type_agree = actor_agree = matched_total = actor_total = 0
+    type_agree = actor_agree = actor_named_agree = matched_total = actor_total = 0
     for gold, pred in zip(golds, preds, strict=True):
         g = [s for s in gold.spans if s.label == "SOURCE"]
         p = [s for s in pred if s.label == "SOURCE"]
@@ -372,9 +372,13 @@ def _score_sources(golds: Sequence[GoldDoc], preds: Sequence[Sequence[PredSpan]]
             ga, pa = g[j].attrs, p[i].attrs
             matched_total += 1
             type_agree += int(ga.get("source_type") == pa.get("source_type"))
+            # Over every matched pair, so that giving a state to a source that has none
+            # (NATO, a company) costs as much as missing one; "named" looks only at
+            # sources whose gold actor is a state.
+            actor_agree += int(ga.get("actor") == pa.get("actor"))
             if ga.get("actor") is not None:
                 actor_total += 1
-                actor_agree += int(ga.get("actor") == pa.get("actor"))
+                actor_named_agree += int(ga.get("actor") == pa.get("actor"))
             gold_cue, pred_cue = ga.get("cue"), pa.get("cue")
             if gold_cue and pred_cue and _overlap(gold_cue["start"], gold_cue["end"],
                                                   *pred_cue):
@@ -392,7 +396,9 @@ def _score_sources(golds: Sequence[GoldDoc], preds: Sequence[Sequence[PredSpan]]
         "cue": _prf(cue, cue.tp + cue.fn),
         "content_chars": _prf(content, content.tp + content.fn),
         "type_accuracy": round(type_agree / matched_total, 4) if matched_total else None,
-        "actor_accuracy": round(actor_agree / actor_total, 4) if actor_total else None,
+        "actor_accuracy": round(actor_agree / matched_total, 4) if matched_total else None,
+        "actor_accuracy_named": (round(actor_named_agree / actor_total, 4) if actor_total
+                                 else None),
         "matched_sources": matched_total,
     }
 
@@ -470,7 +476,8 @@ def format_text(result: dict[str, Any]) -> str:
         lines += ["", "sources: " + ", ".join(
             f"{part} P={src[part]['p']:.3f} R={src[part]['r']:.3f} F1={src[part]['f']:.3f}"
             for part in ("speaker", "cue", "content_chars"))
-            + f", type accuracy={src['type_accuracy']}, actor accuracy={src['actor_accuracy']}"]
+            + f", type accuracy={src['type_accuracy']}, actor accuracy={src['actor_accuracy']} "
+               f"(state actors only: {src['actor_accuracy_named']})"]
     for label, buckets in (result.get("errors") or {}).items():
         for kind, items in buckets.items():
             for item in items:

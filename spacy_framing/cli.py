@@ -113,6 +113,21 @@ def _default_texts_root() -> Path | None:
     return candidate if candidate.is_dir() else None
 
 
+def _pipes_not_scored(labels: list[str] | None) -> tuple[str, ...]:
+    """Components whose spans none of ``labels`` needs: scoring HEDGE alone on the Szeged
+    sentences should not pay for attribution. Actors stay: devices read them."""
+    if labels is None:
+        return ()
+    skip = []
+    if not set(labels) - {"HEDGE", "BOOSTER", "SOURCE"}:
+        skip.append("framing_devices")
+    if "SOURCE" not in labels:
+        skip.append("framing_sources")
+    if not {"HEDGE", "BOOSTER"} & set(labels):
+        skip.append("framing_hedges")
+    return tuple(skip)
+
+
 @main.command()
 @click.option("--gold", "gold_paths", multiple=True, required=True,
               type=click.Path(path_type=Path),
@@ -126,10 +141,15 @@ def _default_texts_root() -> Path | None:
               show_default=True)
 @click.option("--errors", "n_errors", type=click.IntRange(min=0), default=0,
               help="Print up to N false positives and false negatives per label.")
+@click.option("--hedge-profile", type=click.Choice(["codebook", "szeged"]), default="codebook",
+              show_default=True, help="framing_hedges profile: 'szeged' switches off the cue "
+              "groups the Szeged corpus does not annotate (approximators, hearsay, weasel "
+              "words, conditions).")
 @click.option("--model", default=None, help="spaCy model name or path.")
 @_one_line_errors
 def benchmark(gold_paths: tuple[Path, ...], texts_root: Path | None, labels: str | None,
-              output_format: str, n_errors: int, model: str | None) -> None:
+              output_format: str, n_errors: int, hedge_profile: str,
+              model: str | None) -> None:
     """Score the framing components (and a keyword baseline) against hand-annotated gold."""
     from . import load
     from .benchmark import format_text, read_gold, run_benchmark
@@ -140,7 +160,10 @@ def benchmark(gold_paths: tuple[Path, ...], texts_root: Path | None, labels: str
     if not golds:
         raise click.ClickException("no usable gold records")
     label_list = [x.strip() for x in labels.split(",") if x.strip()] if labels else None
-    result = run_benchmark(load(model), golds, labels=label_list, errors=n_errors)
+    nlp = load(model, exclude=_pipes_not_scored(label_list),
+               framing_hedges={"profile": hedge_profile})
+    result = run_benchmark(nlp, golds, labels=label_list, errors=n_errors)
+    result["hedge_profile"] = hedge_profile
     result["skipped_records"] = len(problems)
     if output_format == "json":
         click.echo(json.dumps(result, ensure_ascii=False))

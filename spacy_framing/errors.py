@@ -48,6 +48,7 @@ class HedgeWarnings(metaclass=ErrorsWithCodes):
 class HedgeErrors(metaclass=ErrorsWithCodes):
     E200 = ("[{component}] patterns must be a list of rule objects or the path of a JSONL "
             "rule file, got {kind}.")
+    E201 = "[{component}] Unknown profile {profile!r}; expected one of {expected}."
 
 
 # --- framing_sources (spacy_framing/components/sources.py): codes E250-E299, W250-W299 ---

@@ -17,6 +17,7 @@ from spacy_framing.benchmark import (
     GoldDoc,
     GoldSpan,
     PredSpan,
+    _score_sources,
     _summarise,
     _Tally,
     match_partial,
@@ -238,6 +239,40 @@ def test_cli_benchmark_json(tmp_path: Path) -> None:
     assert payload["documents"] == 1 and payload["words"] > 5
     assert payload["baseline"]["labels"]["HEDGE"]["span_partial"]["support"] == 1
     assert "errors" in payload
+
+
+def test_cli_benchmark_hedge_profile(tmp_path: Path) -> None:
+    # Szeged-style gold marks epistemic "may" but not approximators like "about".
+    text = "Prices rose by about five percent. The plan may fail."
+    gold = _write(tmp_path / "g.jsonl", [
+        {"text": text, "meta": {"doc_id": "x"}, "spans": [_span(text, "may", "HEDGE")]},
+    ])
+    scores = {}
+    for profile in ("codebook", "szeged"):
+        result = CliRunner().invoke(main, ["benchmark", "--gold", str(gold), "--format", "json",
+                                           "--labels", "HEDGE", "--hedge-profile", profile])
+        assert result.exit_code == 0, result.output
+        payload = json.loads(result.output)
+        assert payload["hedge_profile"] == profile
+        scores[profile] = payload["labels"]["HEDGE"]["span_partial"]
+    assert scores["codebook"]["p"] == 0.5 and scores["szeged"]["p"] == 1.0
+    assert scores["codebook"]["r"] == scores["szeged"]["r"] == 1.0
+
+
+def test_source_actor_agreement_counts_wrongly_given_states() -> None:
+    text = "NATO said it was watching. Officials in Seoul said they were ready."
+    nato, seoul = text.index("NATO"), text.index("Officials")
+    gold = GoldDoc("d", text, [
+        GoldSpan(nato, nato + 4, "SOURCE", {"actor": None, "source_type": "official"}),
+        GoldSpan(seoul, seoul + 9, "SOURCE", {"actor": "South Korea",
+                                               "source_type": "unnamed"})], {}, "t")
+    pred = [PredSpan(nato, nato + 4, "SOURCE", attrs={"actor": "United States",
+                                                      "source_type": "official"}),
+            PredSpan(seoul, seoul + 9, "SOURCE", attrs={"actor": "South Korea",
+                                                        "source_type": "unnamed"})]
+    scored = _score_sources([gold], [pred])
+    assert scored["actor_accuracy"] == 0.5 and scored["actor_accuracy_named"] == 1.0
+    assert scored["type_accuracy"] == 1.0 and scored["matched_sources"] == 2
 
 
 def test_cli_benchmark_bad_gold_exits_nonzero(tmp_path: Path) -> None:

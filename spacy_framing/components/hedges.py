@@ -421,8 +421,8 @@ def _register_extensions() -> None:
 
 def _check_profile(profile: str) -> str:
     if profile not in PROFILES:
-        raise ValueError(f"unknown framing_hedges profile {profile!r}; expected one of "
-                         f"{', '.join(sorted(PROFILES))}")
+        raise ValueError(HedgeErrors.E201.format(component="framing_hedges", profile=profile,
+                                                 expected=", ".join(sorted(PROFILES))))
     return profile
 
 
