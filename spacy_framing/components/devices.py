@@ -109,6 +109,8 @@ DEFAULT_COLLECTIVE_NOUNS = (
     "president", "prime minister", "premier", "chancellor", "public", "voters", "americans",
     "the left", "the right", "base", "grassroots", "grass-roots", "activists", "senators",
     "members", "supporters", "critics", "groups", "organizations", "organisations",
+    # In a quoted official, "we" speaks for the government, party or nation.
+    "we",
 )
 
 _REQUIRED_KEYS = ("id", "label")
@@ -299,6 +301,47 @@ def _blank_fallback(pattern: list[dict[str, Any]],
             converted["LOWER"] = {"NOT_IN": list(_TITLE_FUNCTION_WORDS)}
         fallback.append(converted)
     return fallback
+
+
+def _typographic(word: str) -> list[str]:
+    """``word`` and, when it has a straight apostrophe, its typographic twin: news text
+    writes "don’t" and "China’s", which the tokenizer keeps as "n’t" and "’s"."""
+    return [word, word.replace("'", "’")] if "'" in word else [word]
+
+
+def _typographic_values(value: Any) -> Any:
+    if isinstance(value, str):
+        variants = _typographic(value)
+        return {"IN": variants} if len(variants) > 1 else value
+    if isinstance(value, dict):
+        return {op: sorted({v for word in words for v in _typographic(word)})
+                if op in ("IN", "NOT_IN") and isinstance(words, list)
+                and all(isinstance(word, str) for word in words) else words
+                for op, words in value.items()}
+    return value
+
+
+def _with_typographic_apostrophes(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of ``record`` whose plain-text conditions (LOWER, ORTH, NORM, phrases and word
+    lists) also accept the typographic apostrophe wherever a straight one is written."""
+    def token(attrs: Mapping[str, Any]) -> dict[str, Any]:
+        return {key: _typographic_values(value) if key in _PLAIN_ATTRS else value
+                for key, value in attrs.items()}
+
+    copy = dict(record)
+    if "pattern" in copy:
+        copy["pattern"] = [token(attrs) for attrs in copy["pattern"]]
+    if "dep_pattern" in copy:
+        copy["dep_pattern"] = [{**node, "RIGHT_ATTRS": token(node["RIGHT_ATTRS"])}
+                               if "RIGHT_ATTRS" in node else node
+                               for node in copy["dep_pattern"]]
+    if "phrase" in copy:
+        copy["phrase"] = [variant for text in _string_list(copy["phrase"], "phrase")
+                          for variant in _typographic(text)]
+    for key in _WORD_LIST_KEYS:
+        if key in copy:
+            copy[key] = [variant for word in copy[key] for variant in _typographic(word)]
+    return copy
 
 
 def _capitalised(value: Any) -> Any:
@@ -752,7 +795,8 @@ class DeviceTagger(Pipe):
         for record, _origin, _line in located:
             self._compile(dict(record))
 
-    def _compile(self, record: Pattern) -> None:
+    def _compile(self, original: Pattern) -> None:
+        record = _with_typographic_apostrophes(original)
         order = len(self._rules)
         key = f"{self.name}:{order}:{record['id']}"
         span_nodes: tuple[int, ...] = ()
@@ -783,7 +827,7 @@ class DeviceTagger(Pipe):
             self._compile_dep_rule(key, order, record["dep_pattern"])
         self._rule_by_key[self.nlp.vocab.strings[key]] = rule
         self._rules.append(rule)
-        self._patterns.append(record)
+        self._patterns.append(original)
 
     def _compile_token_rule(self, key: str, order: int, record: Pattern) -> None:
         pattern: list[dict[str, Any]] = record["pattern"]
