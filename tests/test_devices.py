@@ -413,6 +413,168 @@ def test_rule_family_negatives(sm_devices: Language, label: str, text: str) -> N
     assert label not in labels_of(doc), described(doc)
 
 
+# --------------------------------------------------------------------------- lexicon families
+# Paraphrases across outlets (written for these tests): each family must fire on wording
+# that none of the gold articles uses, and stay quiet on the literal or private senses.
+
+LEXICON_POSITIVES: list[tuple[str, str, str]] = [
+    # EMOTION: feeling adverbs, "with" + feeling, patience, edginess, pride, national feeling.
+    ("EMOTION", "emotion.collective_adverb",
+     "The foreign ministry angrily rejected the report on Thursday."),
+    ("EMOTION", "emotion.collective_adverb",
+     "Opposition parties reacted furiously to the new election law."),
+    ("EMOTION", "emotion.collective_adverb",
+     "The regime warily watched the talks between its two neighbours."),
+    ("EMOTION", "emotion.collective_with_feeling",
+     "Ankara reacted with irritation to the arms embargo."),
+    ("EMOTION", "emotion.collective_",
+     "The ruling party views the protest movement with disdain."),
+    ("EMOTION", "emotion.met_with_feeling",
+     "The pension plan was met with fury across the country."),
+    ("EMOTION", "emotion.patience_wears_thin",
+     "Hanoi's patience with the fishing fleets is wearing thin."),
+    ("EMOTION", "emotion.patience_thin",
+     "European capitals say their patience is running out."),
+    ("EMOTION", "emotion.lose_patience",
+     "The ministers have lost patience with the delays in the port project."),
+    ("EMOTION", "emotion.collective_on_edge",
+     "Taipei was on edge after the drills near the strait."),
+    ("EMOTION", "emotion.collective_takes_pride",
+     "The government takes pride in the new satellite."),
+    ("EMOTION", "emotion.national_feeling",
+     "Leaders appealed to national pride at the parade."),
+    ("EMOTION", "emotion.hurt_feelings",
+     "A spokesman said the visit had hurt the feelings of the people."),
+    ("EMOTION", "emotion.angry_reaction",
+     "Angry complaints from the government followed the collision at sea."),
+    ("EMOTION", "emotion.sigh_of_relief",
+     "Officials in Canberra breathed a sigh of relief after the vote."),
+    ("EMOTION", "emotion.feeling_for_collective",
+     "The walkout was a humiliation for the government."),
+    ("EMOTION", "emotion.",
+     "The administration is hopeful that the talks will resume next month."),
+    ("EMOTION", "emotion.",
+     "Senate Democrats were seething after the vote."),
+    ("EMOTION", "emotion.collective_is_adj",
+     "“We are deeply disappointed by this decision,” the minister said."),
+    # SILENCE
+    ("SILENCE", "silence.not_be_drawn",
+     "The premier refused to be drawn on the future of the coalition."),
+    ("SILENCE", "silence.hold_tongue",
+     "For weeks the palace held its tongue about the scandal."),
+    ("SILENCE", "silence.not_available_to_comment",
+     "A spokesman for the ministry was not available to comment."),
+    ("SILENCE", "silence.no_word_from",
+     "There was no word from Tehran about the detained sailors."),
+    ("SILENCE", "silence.brush_off_questions",
+     "The envoy brushed off questions about the missing shipment."),
+    ("SILENCE", "silence.media_not_report",
+     "State media did not report the border clash."),
+    ("SILENCE", "silence.would_not",
+     "The embassy didn’t comment on the arrests."),
+    # LOSS_OF_INFLUENCE
+    ("LOSS_OF_INFLUENCE", "loss.diminished_role",
+     "The conference exposed Britain's diminished role in the Gulf."),
+    ("LOSS_OF_INFLUENCE", "loss.call_the_shots",
+     "Paris no longer calls the shots in its former colonies."),
+    ("LOSS_OF_INFLUENCE", "loss.on_the_wane",
+     "Tokyo's influence is on the wane in Southeast Asia."),
+    ("LOSS_OF_INFLUENCE", "loss.lost_leverage",
+     "The junta has lost much of its leverage over the rebels."),
+    ("LOSS_OF_INFLUENCE", "loss.eclipsed",
+     "Brazil has been eclipsed by China as the region's main lender."),
+    ("LOSS_OF_INFLUENCE", "loss.fewer_levers",
+     "The embargo leaves Washington with fewer levers over Caracas."),
+    # STABILITY
+    ("STABILITY", "stability.restore_calm",
+     "The envoy flew in to restore calm along the disputed border."),
+    ("STABILITY", "stability.keep_lid",
+     "The party is struggling to keep a lid on the dissent."),
+    ("STABILITY", "stability.collapse",
+     "The loans are meant to avert the regime's collapse."),
+    ("STABILITY", "stability.turmoil",
+     "The coup has thrown the region into turmoil."),
+    ("STABILITY", "stability.rock",
+     "The assassination rocked the political establishment."),
+    # ESCALATION
+    ("ESCALATION", "escalation.strike_kind",
+     "The defence minister did not rule out a military strike on the launch sites."),
+    ("ESCALATION", "escalation.preemptive_strike",
+     "Some generals argued for a pre-emptive strike."),
+    ("ESCALATION", "escalation.alert_buildup",
+     "The navy was put on high alert after the incident."),
+    ("ESCALATION", "escalation.mass_troops",
+     "The army has been massing troops near the frontier."),
+    ("ESCALATION", "escalation.hostilities",
+     "Both sides warned that hostilities could resume at any time."),
+    ("ESCALATION", "escalation.trade_threats",
+     "The two nuclear powers traded threats over the disputed islands."),
+    # STRATEGIC_GAME
+    ("STRATEGIC_GAME", "game.play_off",
+     "The junta tries to play Washington and Moscow off against each other."),
+    ("STRATEGIC_GAME", "game.buy_time",
+     "Critics say the regime is using the talks to buy time."),
+    ("STRATEGIC_GAME", "game.wrong_foot",
+     "The snap election was meant to wrong-foot the opposition."),
+    ("STRATEGIC_GAME", "game.win_for",
+     "The summit was a diplomatic coup for the hosts."),
+    ("STRATEGIC_GAME", "game.pounce_on",
+     "The opposition pounced on the minister's gaffe."),
+    ("STRATEGIC_GAME", "game.shore_up",
+     "The governor is trying to shore up support among rural voters."),
+    ("STRATEGIC_GAME", "game.test_of",
+     "The budget vote is a test of the speaker's clout."),
+]
+
+
+@pytest.mark.parametrize(("label", "rule", "text"), LEXICON_POSITIVES)
+def test_lexicon_family_positives(sm_devices: Language, label: str, rule: str,
+                                  text: str) -> None:
+    doc = sm_devices(text)
+    assert any(span.label_ == label and span.id_.startswith(rule)
+               for span in doc.spans[KEY]), described(doc)
+
+
+LEXICON_NEGATIVES: list[tuple[str, str]] = [
+    # Private persons, consumers and literal senses.
+    ("EMOTION", "The farmer was angry about the price of feed."),
+    ("EMOTION", "She felt hopeful after the operation."),
+    ("EMOTION", "My patience is running out with this printer."),
+    ("EMOTION", "Fans lost patience with the coach after the defeat."),
+    ("EMOTION", "The hikers sat on the edge of the cliff."),
+    ("EMOTION", "He took pride in his vegetable garden."),
+    ("EMOTION", "The shop welcomed customers with free coffee."),
+    ("EMOTION", "The agency took exception to the findings of the audit."),
+    ("SILENCE", "The library is a quiet place to read."),
+    ("SILENCE", "The senator rebuffed calls to resign."),
+    ("SILENCE", "The survey found no indication that prices would fall."),
+    ("SILENCE", "The artist was drawn to the sea."),
+    ("LOSS_OF_INFLUENCE", "The actress had a smaller role in the sequel."),
+    ("LOSS_OF_INFLUENCE", "He lost his keys at the station."),
+    ("LOSS_OF_INFLUENCE", "The team lost the game in overtime."),
+    ("STABILITY", "The patient is in stable condition."),
+    ("STABILITY", "The roof collapsed under the weight of the snow."),
+    ("STABILITY", "The passengers were shaken by the turbulence on the flight."),
+    ("STABILITY", "The judge restored order in the courtroom."),
+    ("STABILITY", "The storm rocked the coastal towns."),
+    ("ESCALATION", "Napoleon's invasion of Russia in 1812 ended in disaster."),
+    ("ESCALATION", "The national security adviser's office released the schedule."),
+    ("ESCALATION", "Teachers voted for a strike over pay."),
+    ("ESCALATION", "The police were on high alert for pickpockets during the parade."),
+    ("ESCALATION", "Volunteers sent hundreds of troops of scouts to the camp."),
+    ("STRATEGIC_GAME", "The quarterback threw a touchdown pass."),
+    ("STRATEGIC_GAME", "The team won the final in a penalty shootout."),
+    ("STRATEGIC_GAME", "Engineers shored up the levee before the flood."),
+    ("STRATEGIC_GAME", "The cat pounced on the mouse."),
+]
+
+
+@pytest.mark.parametrize(("label", "text"), LEXICON_NEGATIVES)
+def test_lexicon_family_negatives(sm_devices: Language, label: str, text: str) -> None:
+    doc = sm_devices(text)
+    assert label not in labels_of(doc), described(doc)
+
+
 def test_context_picks_the_label_of_a_retaliation(sm_devices: Language) -> None:
     # The same cue is a security threat near troops and a political contest elsewhere.
     military = sm_devices("The army warned it would retaliate against any missile strike.")
