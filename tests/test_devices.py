@@ -457,6 +457,9 @@ LEXICON_POSITIVES: list[tuple[str, str, str]] = [
      "Senate Democrats were seething after the vote."),
     ("EMOTION", "emotion.collective_is_adj",
      "“We are deeply disappointed by this decision,” the minister said."),
+    # A sitting head of state or government feels for the state (codebook section 4).
+    ("EMOTION", "emotion.",
+     "President Martinez was furious about the leak."),
     # SILENCE
     ("SILENCE", "silence.not_be_drawn",
      "The premier refused to be drawn on the future of the coalition."),
@@ -545,6 +548,8 @@ LEXICON_NEGATIVES: list[tuple[str, str]] = [
     ("EMOTION", "He took pride in his vegetable garden."),
     ("EMOTION", "The shop welcomed customers with free coffee."),
     ("EMOTION", "The agency took exception to the findings of the audit."),
+    ("EMOTION", "Former President Martinez was furious about the leak."),
+    ("EMOTION", "Vice President Martinez was furious about the leak."),
     ("SILENCE", "The library is a quiet place to read."),
     ("SILENCE", "The senator rebuffed calls to resign."),
     ("SILENCE", "The survey found no indication that prices would fall."),

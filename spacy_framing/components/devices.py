@@ -303,6 +303,30 @@ def _blank_fallback(pattern: list[dict[str, Any]],
     return fallback
 
 
+# Codebook section 4: a sitting head of state or government feels for the state.
+_HEAD_OF_STATE_TITLES = frozenset({"president", "premier", "chancellor", "king", "queen",
+                                   "emperor", "minister", "leader", "ayatollah"})
+_NOT_SITTING = frozenset({"former", "ex", "ex-", "late", "vice", "deputy", "then", "then-",
+                          "foreign", "finance", "defense", "defence", "trade", "opposition",
+                          "party", "minority", "majority", "house", "senate"})
+
+
+def _is_titled_head_of_state(token: Token) -> bool:
+    """Whether a person's name is preceded by a head-of-state title ("President Obama",
+    "Prime Minister Abe"), without "former", "vice" or a portfolio before it."""
+    start = token.i
+    while start > 0 and token.doc[start].ent_iob_ != "B" \
+            and token.doc[start - 1].ent_type_ == "PERSON":
+        start -= 1
+    if start == 0:
+        return False
+    title = token.doc[start - 1]
+    if title.lower_ not in _HEAD_OF_STATE_TITLES:
+        return False
+    before = token.doc[start - 2] if start > 1 else None
+    return before is None or before.lower_ not in _NOT_SITTING
+
+
 def _typographic(word: str) -> list[str]:
     """``word`` and, when it has a straight apostrophe, its typographic twin: news text
     writes "don’t" and "China’s", which the tokenizer keeps as "n’t" and "’s"."""
@@ -1037,7 +1061,7 @@ class DeviceTagger(Pipe):
         if token.i in actor_tokens or token.ent_type_ in self.collective_ent_types:
             return True
         if token.ent_type_ == "PERSON":
-            return False
+            return _is_titled_head_of_state(token)
         if token.lower_ in self.collective_nouns or token.lemma_.lower() in self.collective_nouns:
             return True
         # "the White House", "the Obama administration": a multiword head.
