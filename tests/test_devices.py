@@ -475,6 +475,10 @@ LEXICON_POSITIVES: list[tuple[str, str, str]] = [
      "State media did not report the border clash."),
     ("SILENCE", "silence.would_not",
      "The embassy didn’t comment on the arrests."),
+    ("SILENCE", "silence.not_voting",
+     "Three members of the committee did not vote at all."),
+    ("SILENCE", "silence.skip_vote",
+     "Several moderates skipped the vote on the tariff bill."),
     # LOSS_OF_INFLUENCE
     ("LOSS_OF_INFLUENCE", "loss.diminished_role",
      "The conference exposed Britain's diminished role in the Gulf."),
@@ -554,6 +558,7 @@ LEXICON_NEGATIVES: list[tuple[str, str]] = [
     ("SILENCE", "The senator rebuffed calls to resign."),
     ("SILENCE", "The survey found no indication that prices would fall."),
     ("SILENCE", "The artist was drawn to the sea."),
+    ("SILENCE", "The students missed the bus to the museum."),
     ("LOSS_OF_INFLUENCE", "The actress had a smaller role in the sequel."),
     ("LOSS_OF_INFLUENCE", "He lost his keys at the station."),
     ("LOSS_OF_INFLUENCE", "The team lost the game in overtime."),
