@@ -26,6 +26,16 @@ DEVICE_LABELS = ("LOSS_OF_INFLUENCE", "FAIT_ACCOMPLI", "BARGAINING_CHIP", "DILEM
                  "STRATEGIC_GAME", "DEPENDENCY", "STABILITY", "ESCALATION", "LEGALITY",
                  "EMOTION", "SILENCE")
 SZEGED = ("szeged_wiki_a", "szeged_bio_bmc", "szeged_bio_fly", "szeged_bio_hbc")
+# How the gold was used while the rules were written (benchmarks/gold/GUIDE.md): rule
+# authors read the errors of the development files only; the check files were scored,
+# and A4 was annotated while the first rule round was under way.
+GOLD_SETS = {
+    "development (seed + A1)": ("seed", "basil_c6a0e65c", "basil_2b9468af", "basil_1b96a5db",
+                                "basil_8abec8d9"),
+    "check (A2 + A3)": ("basil_7f9c83f7", "basil_1ed4f378", "basil_ae243a95", "basil_a4f1d515",
+                        "basil_0d10341a", "basil_3ae35b16", "basil_70c75d68"),
+    "A4": ("basil_542cd22c", "basil_29ffd053", "basil_84b3c118", "basil_cad4bba5"),
+}
 
 
 def run_json(command: list[str], name: str) -> dict:
@@ -33,15 +43,36 @@ def run_json(command: list[str], name: str) -> dict:
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode not in (0, 1) or not done.stdout.strip():
         sys.exit(f"make_readme.py: {' '.join(command)} failed:\n{done.stderr[-2000:]}")
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    try:
+        result = json.loads(done.stdout)
+    except json.JSONDecodeError:
+        result = json.loads(done.stdout.strip().splitlines()[-1])
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     return result
 
 
-def benchmark(shared: Path, gold: Path, labels: tuple[str, ...], name: str) -> dict:
-    return run_json(["framing", "benchmark", "--gold", str(gold), "--texts", str(shared),
-                     "--labels", ",".join(labels), "--format", "json"], name)
+def benchmark(shared: Path, gold: Path | list[Path], labels: tuple[str, ...], name: str,
+              *extra: str) -> dict:
+    golds = gold if isinstance(gold, list) else [gold]
+    return run_json(["framing", "benchmark", *[a for g in golds for a in ("--gold", str(g))],
+                     "--texts", str(shared), "--labels", ",".join(labels), "--format", "json",
+                     *extra], name)
+
+
+def sets_table(shared: Path, gold: Path, labels: tuple[str, ...], name: str) -> list[str]:
+    rows = ["| gold set | articles | support | P | R | F1 | baseline F1 |",
+            "|---|---:|---:|---:|---:|---:|---:|"]
+    for title, stems in GOLD_SETS.items():
+        files = [gold / f"{stem}.jsonl" for stem in stems if (gold / f"{stem}.jsonl").is_file()]
+        if not files:
+            continue
+        slug = title.split()[0].lower()
+        result = benchmark(shared, files, labels, f"{name}_{slug}")
+        micro = result["micro"]["span_partial"]
+        rows.append(f"| {title} | {result['documents']} | {micro['support']} | {fmt(micro)} | "
+                    f"{result['baseline']['micro']['span_partial']['f']:.3f} |")
+    return rows
 
 
 def fmt(score: dict) -> str:
@@ -75,6 +106,8 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=Path(os.environ.get(
         "FRAMING_SHARED", HERE.parents[1] / "shared")))
     parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument("--with-scale", action="store_true",
+                        help="also run benchmarks/scale.py (several minutes)")
     args = parser.parse_args()
     shared = args.shared.resolve()
     gold = HERE / "gold"
@@ -88,12 +121,17 @@ def main() -> None:
             "Span level, partial overlap (codebook section 6):", "",
             *label_table(devices, "span_partial"), "", "Span level, strict offsets:", "",
             *label_table(devices, "span_strict"), "", "Sentence level:", "",
-            *label_table(devices, "sentence"), ""]
+            *label_table(devices, "sentence"), "",
+            "Micro span-partial by gold set (rule authors read the errors of the development "
+            "set only; see the error analysis below):", "",
+            *sets_table(shared, gold, DEVICE_LABELS, "gold_devices"), ""]
 
     hedges = benchmark(shared, gold, ("HEDGE", "BOOSTER"), "gold_hedges")
     out += ["### Hedges and boosters on the project gold", "",
             *label_table(hedges, "span_partial"), "", "Sentence level:", "",
-            *label_table(hedges, "sentence"), ""]
+            *label_table(hedges, "sentence"), "",
+            "HEDGE and BOOSTER micro span-partial by gold set:", "",
+            *sets_table(shared, gold, ("HEDGE", "BOOSTER"), "gold_hedges"), ""]
 
     sources = benchmark(shared, gold, ("SOURCE",), "gold_sources")
     src = sources["sources"]
@@ -109,19 +147,23 @@ def main() -> None:
             f"F1 {sources['baseline']['labels']['SOURCE']['span_partial']['f']:.3f}.", ""]
 
     out += ["### HEDGE on the Szeged Uncertainty Corpus", "",
-            "| file | sentences | cue P | cue R | cue F1 | sentence P | sentence R | "
-            "sentence F1 | baseline sentence F1 | words/s |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+            "One sentence a record; `--hedge-profile szeged` switches off the cue groups the "
+            "Szeged conversion does not annotate (approximators, hearsay, weasel words, "
+            "conditions), `codebook` is the default.", "",
+            "| file | profile | sentences | cue P | cue R | cue F1 | sentence P | sentence R | "
+            "sentence F1 | baseline sentence F1 |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name in SZEGED:
         path = shared / "data" / "hedging" / f"{name}.jsonl"
         if not path.is_file():
             continue
-        result = benchmark(shared, path, ("HEDGE",), name)
-        h = result["labels"]["HEDGE"]
-        out.append(f"| {name} | {result['documents']} | {fmt(h['span_partial'])} | "
-                   f"{fmt(h['sentence'])} | "
-                   f"{result['baseline']['labels']['HEDGE']['sentence']['f']:.3f} | "
-                   f"{result['words_per_second']:,.0f} |")
+        for profile in ("szeged", "codebook"):
+            result = benchmark(shared, path, ("HEDGE",), f"{name}_{profile}",
+                               "--hedge-profile", profile)
+            h = result["labels"]["HEDGE"]
+            out.append(f"| {name} | {profile} | {result['documents']} | "
+                       f"{fmt(h['span_partial'])} | {fmt(h['sentence'])} | "
+                       f"{result['baseline']['labels']['HEDGE']['sentence']['f']:.3f} |")
     out.append("")
 
     if not args.skip_speed:
@@ -139,6 +181,27 @@ def main() -> None:
             cmp = run_json([sys.executable, str(compare_script), "--json"], "compare_speed")
             out += ["`python benchmarks/compare_speed.py`: " + ", ".join(
                 f"{k}={v}" for k, v in cmp.items()), ""]
+    if args.with_scale:
+        scale = run_json([sys.executable, str(HERE / "scale.py"), "--shared", str(shared),
+                          "--json"], "scale")
+        out += ["### Corpus runs (`framing analyze`)", "",
+                f"`python benchmarks/scale.py` over {scale['records']} BASIL articles, batch "
+                f"size {scale['batch_size']}, {scale['cpu_count']} CPUs:", "",
+                "| run | documents/s | words/s | seconds | CPU seconds | peak RSS MB | "
+                "load average before/after |", "|---|---:|---:|---:|---:|---:|---|"]
+        for key in ("plain_en_core_web_sm", "analyze_1_process", "analyze_2_processes",
+                    "analyze_dask_2_workers", "memory_1x", "memory_10x"):
+            if key in scale:
+                r = scale[key]
+                out.append(f"| {key} | {r['documents_per_s']:.2f} | {r['words_per_s']:,.0f} | "
+                           f"{r['seconds']:.1f} | {r['cpu_seconds']:.1f} | "
+                           f"{r.get('peak_rss_mb', float('nan')):.0f} | "
+                           f"{r.get('load_average')} |")
+        out += ["", "| ratio | value | target |", "|---|---:|---|"]
+        for key, value in scale["ratios"].items():
+            target = scale["targets"].get(key.removesuffix("_cpu"))
+            out.append(f"| {key} | {value:.3f} | {target if target is not None else ''} |")
+        out.append("")
     out.append(END)
 
     text = README.read_text(encoding="utf-8") if README.exists() else f"{BEGIN}\n{END}\n"
