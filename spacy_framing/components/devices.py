@@ -45,8 +45,13 @@ dependency rule: on a copy of the sentence that holds all of them).
 
 A collective actor (the experiencer of EMOTION, codebook: "emotions of private persons"
 are not this) is a token inside ``doc.spans[actors_key]`` when ``framing_actors`` ran, a
-token in an entity of ``collective_ent_types`` (GPE, NORP, ORG) or a noun from
-``collective_nouns`` (government, administration, officials, Democrats, ...).
+token in an entity of ``collective_ent_types`` (GPE, NORP, ORG), a noun from
+``collective_nouns`` (government, administration, officials, Democrats, "we", ...) or a
+person named with a sitting head-of-state title ("President X", "Prime Minister Y"; not
+"former" or "vice").
+
+Wherever a rule writes a straight apostrophe in a plain-text condition (LOWER, ORTH, NORM,
+phrases, word lists), the typographic one matches too: "didn’t" is tokenized "did" + "n’t".
 
 Spans are the cue, not the sentence: quote marks at the edges are trimmed, matches longer
 than ``max_span_tokens`` are dropped (a dependency match falls back to its anchor, the
