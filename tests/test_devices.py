@@ -532,6 +532,8 @@ LEXICON_POSITIVES: list[tuple[str, str, str]] = [
      "The two governments share a mutual distrust of the West."),
     ("EMOTION", "emotion.collective_to_be_adj",
      "Officials in Brasilia are said to be furious about the leak."),
+    ("EMOTION", "emotion.collective_likely_to_be_adj",
+     "The cabinet is unlikely to be pleased by the court's decision."),
     # STRATEGIC_GAME
     ("STRATEGIC_GAME", "game.play_off",
      "The junta tries to play Washington and Moscow off against each other."),
