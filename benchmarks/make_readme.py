@@ -38,7 +38,13 @@ GOLD_SETS = {
 }
 
 
+REUSE = {"saved": False}
+
+
 def run_json(command: list[str], name: str) -> dict:
+    saved = RESULTS / f"{name}.json"
+    if REUSE["saved"] and saved.is_file():
+        return json.loads(saved.read_text(encoding="utf-8"))
     print("$", " ".join(command), file=sys.stderr)
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode not in (0, 1) or not done.stdout.strip():
@@ -106,9 +112,12 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=Path(os.environ.get(
         "FRAMING_SHARED", HERE.parents[1] / "shared")))
     parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument("--reuse", action="store_true",
+                        help="rebuild the section from the JSON already in benchmarks/results/")
     parser.add_argument("--with-scale", action="store_true",
                         help="also run benchmarks/scale.py (several minutes)")
     args = parser.parse_args()
+    REUSE["saved"] = args.reuse
     shared = args.shared.resolve()
     gold = HERE / "gold"
     out: list[str] = [BEGIN, "",
@@ -179,8 +188,24 @@ def main() -> None:
         compare_script = HERE / "compare_speed.py"
         if compare_script.is_file():
             cmp = run_json([sys.executable, str(compare_script), "--json"], "compare_speed")
-            out += ["`python benchmarks/compare_speed.py`: " + ", ".join(
-                f"{k}={v}" for k, v in cmp.items()), ""]
+            seconds, warm = cmp["seconds"], cmp.get("warm_seconds", {})
+            out += [f"`python benchmarks/compare_speed.py`: `framing compare` on the two seed "
+                    f"articles (target {cmp['target']}, {cmp['n_bootstrap']} bootstrap "
+                    f"resamples, {cmp['n_permutations']} permutations) against a fresh process "
+                    "that imports spaCy, loads en_core_web_sm and parses the same texts; "
+                    f"median of {cmp['rounds']} alternating rounds:", "",
+                    "| run | seconds (median) | ratio to baseline |", "|---|---:|---:|",
+                    f"| baseline: load + parse | {seconds['baseline']['median']:.2f} | 1.00 |",
+                    f"| `framing compare` CLI | {seconds['cli']['median']:.2f} | "
+                    f"{cmp['ratio']['cli']:.2f} |",
+                    f"| `spacy_framing.compare()` in a fresh process | "
+                    f"{seconds['api']['median']:.2f} | {cmp['ratio']['api']:.2f} |"]
+            if warm:
+                out.append(f"| imports done (warm): compare vs load + parse | "
+                           f"{warm['compare']['median']:.2f} vs "
+                           f"{warm['baseline']['median']:.2f} | {cmp['ratio']['warm']:.2f} |")
+            out += ["", f"Target ≤ {cmp['budget']}: "
+                    f"{'met' if all(cmp['within_budget'].values()) else 'missed'}.", ""]
     if args.with_scale:
         scale = run_json([sys.executable, str(HERE / "scale.py"), "--shared", str(shared),
                           "--json"], "scale")
@@ -195,7 +220,7 @@ def main() -> None:
                 r = scale[key]
                 out.append(f"| {key} | {r['documents_per_s']:.2f} | {r['words_per_s']:,.0f} | "
                            f"{r['seconds']:.1f} | {r['cpu_seconds']:.1f} | "
-                           f"{r.get('peak_rss_mb', float('nan')):.0f} | "
+                           f"{format(r['peak_rss_mb'], '.0f') if 'peak_rss_mb' in r else '–'} | "
                            f"{r.get('load_average')} |")
         out += ["", "| ratio | value | target |", "|---|---:|---|"]
         for key, value in scale["ratios"].items():
