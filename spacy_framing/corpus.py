@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Errors
-from .texts import MAX_FILE_BYTES, InputError, decode_text, read_article
+from .texts import MAX_FILE_BYTES, InputError, decode_text, read_article, read_file_bytes
 from .types import PathLikeStr, Record
 
 ARTICLE_SUFFIXES: frozenset[str] = frozenset({".txt"})
@@ -170,23 +170,7 @@ def _article_record(path: Path, outlet: str | None) -> Record:
 
 def _read_text_file(path: Path) -> str:
     """The whole file as text; undecodable bytes are reported with their line."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(path, f"is {size:,} bytes, more than the {MAX_FILE_BYTES:,} "
-                             "allowed for one input file")
-        raw = path.read_bytes()
-    except PermissionError as err:
-        raise InputError(path, "permission denied") from err
-    except OSError as err:
-        raise InputError(path, Errors.E313.format(reason=err.strerror or err)) from err
-    try:
-        raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        raise InputError(path, f"is not UTF-8 text (undecodable byte at offset {err.start})",
-                         line=line) from err
-    return decode_text(raw, path)
+    return decode_text(read_file_bytes(path, what="one input file"), path, locate_line=True)
 
 
 def _records_in_file(path: Path, ledger: ErrorLedger | None) -> Iterator[Record]:

@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from .errors import Errors
+
 
 def basil_text(article: Mapping[str, Any]) -> str:
     """One text from a BASIL article: sentences stripped and joined by one space within a
@@ -41,14 +43,20 @@ class InputError(ValueError):
         super().__init__(f"{where}: {message}")
 
 
-def decode_text(raw: bytes, path: object, *, line: int | None = None) -> str:
-    """Decode UTF-8 (with or without BOM), rejecting binary and empty input."""
+def decode_text(raw: bytes, path: object, *, line: int | None = None,
+                locate_line: bool = False) -> str:
+    """Decode UTF-8 (with or without BOM), rejecting binary and empty input.
+
+    ``locate_line`` names the line of an undecodable byte, for files read line by line
+    (JSONL, CSV) where that line is the record to fix."""
     if b"\x00" in raw[:8192]:
         raise InputError(path, "looks like a binary file (contains NUL bytes), not text",
                          line=line)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
+        if locate_line and line is None:
+            line = raw[: err.start].count(b"\n") + 1
         raise InputError(
             path, f"is not UTF-8 text (undecodable byte at offset {err.start}); "
             "convert it, e.g. `iconv -f latin1 -t utf-8`", line=line) from err
@@ -57,21 +65,29 @@ def decode_text(raw: bytes, path: object, *, line: int | None = None) -> str:
     return text
 
 
-def read_article(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> str:
-    """Read one article from a text file, with one-line errors for unusable files."""
-    path = Path(path)
-    if path.is_dir():
-        raise InputError(path, "is a directory, expected a text file")
+def read_file_bytes(path: Path, *, max_bytes: int = MAX_FILE_BYTES,
+                    what: str = "one article") -> bytes:
+    """The bytes of one input file, with one-line errors for missing, unreadable or
+    oversized files (checked before anything is read into memory)."""
     try:
         size = path.stat().st_size
         if size > max_bytes:
             raise InputError(path, f"is {size:,} bytes, more than the {max_bytes:,} allowed "
-                             "for one article")
-        raw = path.read_bytes()
+                             f"for {what}")
+        return path.read_bytes()
     except FileNotFoundError as err:
         raise InputError(path, "no such file") from err
     except PermissionError as err:
         raise InputError(path, "permission denied") from err
     except IsADirectoryError as err:
         raise InputError(path, "is a directory, expected a text file") from err
-    return decode_text(raw, path)
+    except OSError as err:
+        raise InputError(path, Errors.E313.format(reason=err.strerror or err)) from err
+
+
+def read_article(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """Read one article from a text file, with one-line errors for unusable files."""
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(path, "is a directory, expected a text file")
+    return decode_text(read_file_bytes(path, max_bytes=max_bytes), path)

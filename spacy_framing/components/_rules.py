@@ -7,6 +7,8 @@ are skipped so that rule files can carry comments. Every error names the file an
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
@@ -113,3 +115,65 @@ def check_rules(
 
 def write_rules(path: PathLikeStr, records: Iterable[Pattern]) -> None:
     srsly.write_jsonl(path, list(records))
+
+
+# --- token patterns shared by the rule components -------------------------------------
+
+PLAIN_ATTRS: tuple[str, ...] = ("LOWER", "ORTH", "NORM")
+"""Token attributes a pattern can match through a PhraseMatcher of single-word docs."""
+
+
+def string_list(value: Any, key: str, *, error: str) -> list[str]:
+    """``value`` as a non-empty list of non-blank strings (a lone string is a list of
+    one); ``error`` (formatted with ``key``) otherwise."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value or not all(
+        isinstance(item, str) and item.strip() for item in value
+    ):
+        raise ValueError(error.format(key=key))
+    return value
+
+
+def as_word_lists(pattern: list[dict[str, Any]], *, max_expansion: int
+                  ) -> tuple[str, list[list[str]]] | None:
+    """If every token of ``pattern`` is a plain word (or word set) on one attribute, that
+    attribute and the words per position, so that a PhraseMatcher can stand in for the
+    Matcher; None when it cannot (other keys, several attributes, more than
+    ``max_expansion`` phrases)."""
+    attrs: set[str] = set()
+    positions: list[list[str]] = []
+    for token in pattern:
+        if len(token) != 1:
+            return None
+        attr, value = next(iter(token.items()))
+        if attr not in PLAIN_ATTRS:
+            return None
+        if isinstance(value, str):
+            words = [value]
+        elif isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list) \
+                and all(isinstance(word, str) for word in value["IN"]):
+            words = list(dict.fromkeys(value["IN"]))
+        else:
+            return None
+        if attr == "LOWER" and any(word != word.lower() for word in words):
+            return None  # the Matcher never matches these; the stand-in must not either
+        attrs.add(attr)
+        positions.append(words)
+    if len(attrs) != 1 or math.prod(len(words) for words in positions) > max_expansion:
+        return None
+    return attrs.pop(), positions
+
+
+def max_pattern_length(pattern: list[dict[str, Any]]) -> int | None:
+    """The most tokens ``pattern`` can span, or None when an operator is unbounded."""
+    total = 0
+    for token in pattern:
+        op = token.get("OP")
+        if op in (None, "!", "?", "1"):
+            total += 1
+        elif isinstance(op, str) and re.fullmatch(r"\{\d*,?\d+\}", op):
+            total += int(op[1:-1].split(",")[-1])
+        else:
+            return None
+    return total

@@ -72,7 +72,14 @@ from spacy.util import SimpleFrozenList
 
 from ..errors import ActorErrors, ActorWarnings, Errors
 from ..types import AliasMap, PathLikeStr, Pattern
-from ._rules import RuleError, check_rules, package_data_path, read_rules, write_rules
+from ._rules import (
+    RuleError,
+    check_rules,
+    max_pattern_length,
+    package_data_path,
+    read_rules,
+    write_rules,
+)
 
 LABEL = "ACTOR"
 DEFAULT_SPANS_KEY = "actors"
@@ -219,20 +226,6 @@ def _string_list(record: Mapping[str, Any], key: str) -> list[str]:
 def _check_string(record: Mapping[str, Any], key: str) -> None:
     if key in record and not (isinstance(record[key], str) and record[key].strip()):
         raise ValueError(ActorErrors.E101.format(key=key, value=record[key]))
-
-
-def _max_length(pattern: list[dict[str, Any]]) -> int | None:
-    """The most tokens ``pattern`` can span, or None when an operator is unbounded."""
-    total = 0
-    for token in pattern:
-        op = token.get("OP")
-        if op in (None, "!", "?", "1"):
-            total += 1
-        elif isinstance(op, str) and re.fullmatch(r"\{\d*,?\d+\}", op):
-            total += int(op[1:-1].split(",")[-1])
-        else:
-            return None
-    return total
 
 
 def _leading_words(pattern: list[dict[str, Any]]) -> tuple[set[str], int] | None:
@@ -724,7 +717,7 @@ class ActorTagger(Pipe):
         if record["effect"] not in _EFFECTS:
             raise ValueError(ActorErrors.E107.format(value=record["effect"]))
         pattern = record["pattern"]
-        length = _max_length(pattern) if isinstance(pattern, list) and pattern and all(
+        length = max_pattern_length(pattern) if isinstance(pattern, list) and pattern and all(
             isinstance(token, dict) for token in pattern) else None
         if not length:
             raise ValueError(ActorErrors.E108)

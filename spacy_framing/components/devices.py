@@ -92,7 +92,16 @@ from spacy.util import SimpleFrozenList
 
 from ..errors import DeviceErrors, DeviceWarnings, Errors
 from ..types import PathLikeStr, Pattern
-from ._rules import RuleError, check_rules, package_data_path, read_rules, write_rules
+from ._rules import (
+    PLAIN_ATTRS,
+    RuleError,
+    as_word_lists,
+    check_rules,
+    package_data_path,
+    read_rules,
+    string_list,
+    write_rules,
+)
 
 DEFAULT_SPANS_KEY = "framing"
 DEFAULT_RULE_FILES = ("devices.jsonl", "devices_dep.jsonl")
@@ -127,7 +136,6 @@ _LABEL_RE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")
 # Token attributes that only a trained pipeline sets; the blank fallback drops them.
 _MODEL_ATTRS = frozenset({"POS", "TAG", "MORPH", "DEP", "ENT_TYPE", "ENT_IOB", "ENT_ID",
                           "ENT_KB_ID", "HEAD"})
-_PLAIN_ATTRS = ("LOWER", "ORTH", "NORM")
 _MAX_PHRASE_EXPANSION = 2000
 # Anchor choice: a stop word ("not", "would") costs as much as this many rare words, one of
 # the commonest words ("the", "in") as much as this many stop words.
@@ -354,7 +362,7 @@ def _with_typographic_apostrophes(record: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of ``record`` whose plain-text conditions (LOWER, ORTH, NORM, phrases and word
     lists) also accept the typographic apostrophe wherever a straight one is written."""
     def token(attrs: Mapping[str, Any]) -> dict[str, Any]:
-        return {key: _typographic_values(value) if key in _PLAIN_ATTRS else value
+        return {key: _typographic_values(value) if key in PLAIN_ATTRS else value
                 for key, value in attrs.items()}
 
     copy = dict(record)
@@ -400,36 +408,10 @@ def _needs_model(pattern: list[dict[str, Any]]) -> bool:
     return any(key in _MODEL_ATTRS or key == "LEMMA" for token in pattern for key in token)
 
 
-def _as_word_lists(pattern: list[dict[str, Any]]) -> tuple[str, list[list[str]]] | None:
-    """If every token of ``pattern`` is a plain word (or word set) on one attribute, that
-    attribute and the words per position (so a PhraseMatcher can take it), else None."""
-    attrs: set[str] = set()
-    positions: list[list[str]] = []
-    for token in pattern:
-        if len(token) != 1:
-            return None
-        attr, value = next(iter(token.items()))
-        if attr not in _PLAIN_ATTRS:
-            return None
-        if isinstance(value, str):
-            words = [value]
-        elif isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list) \
-                and all(isinstance(word, str) for word in value["IN"]):
-            words = list(dict.fromkeys(value["IN"]))
-        else:
-            return None
-        attrs.add(attr)
-        positions.append(words)
-    if len(attrs) != 1 or len(list(itertools.islice(
-            itertools.product(*positions), _MAX_PHRASE_EXPANSION + 1))) > _MAX_PHRASE_EXPANSION:
-        return None
-    return attrs.pop(), positions
-
-
 def _lexical_values(attrs: Mapping[str, Any]) -> tuple[str, list[str]] | None:
     """The attribute and word set a token condition requires, if it requires plain words
     (``"LOWER": "x"`` or ``"LEMMA": {"IN": [...]}``); LOWER/ORTH/NORM before LEMMA."""
-    for attr in (*_PLAIN_ATTRS, "LEMMA"):
+    for attr in (*PLAIN_ATTRS, "LEMMA"):
         value = attrs.get(attr)
         if isinstance(value, str):
             return attr, [value]
@@ -475,13 +457,7 @@ def _trigger_parts(tokens: Sequence[Mapping[str, Any]]
 
 
 def _string_list(value: Any, key: str) -> list[str]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not value or not all(
-        isinstance(item, str) and item.strip() for item in value
-    ):
-        raise ValueError(DeviceErrors.E152.format(key=key))
-    return value
+    return string_list(value, key, error=DeviceErrors.E152)
 
 
 def _widen_to_entities(doc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -704,7 +680,7 @@ class DeviceTagger(Pipe):
         self._rule_by_key: dict[int, _CompiledRule] = {}
         # Plain word patterns and phrases go to PhraseMatchers (hash look-ups).
         self.phrase_matchers: dict[str, PhraseMatcher] = {
-            attr: PhraseMatcher(self.nlp.vocab, attr=attr) for attr in _PLAIN_ATTRS
+            attr: PhraseMatcher(self.nlp.vocab, attr=attr) for attr in PLAIN_ATTRS
         }
         # Every other rule has its own Matcher (or DependencyMatcher) and an anchor, its
         # rarest required word. One PhraseMatcher pass finds the anchors; a rule's matcher
@@ -727,7 +703,7 @@ class DeviceTagger(Pipe):
 
     def _anchor_matchers(self) -> dict[str, PhraseMatcher]:
         return {attr: PhraseMatcher(self.nlp.vocab, attr=attr)
-                for attr in (*_PLAIN_ATTRS, "LEMMA")}
+                for attr in (*PLAIN_ATTRS, "LEMMA")}
 
     def _word_doc(self, word: str, as_lemma: bool) -> Doc:
         # Rules share many trigger words; one Doc per word keeps construction fast.
@@ -862,7 +838,9 @@ class DeviceTagger(Pipe):
         pattern: list[dict[str, Any]] = record["pattern"]
         forms: Mapping[str, Sequence[str]] = record.get("forms", {})
         needs_model = _needs_model(pattern)
-        if not needs_model and (word_lists := _as_word_lists(pattern)) is not None:
+        word_lists = None if needs_model else as_word_lists(
+            pattern, max_expansion=_MAX_PHRASE_EXPANSION)
+        if word_lists is not None:
             attr, positions = word_lists
             self.phrase_matchers[attr].add(key, [
                 Doc(self.nlp.vocab, words=list(words))

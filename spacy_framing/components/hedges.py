@@ -72,7 +72,17 @@ from spacy.util import SimpleFrozenList
 
 from ..errors import Errors, HedgeErrors, HedgeWarnings
 from ..types import PathLikeStr, Pattern
-from ._rules import RuleError, check_rules, package_data_path, read_rules, write_rules
+from ._rules import (
+    PLAIN_ATTRS,
+    RuleError,
+    as_word_lists,
+    check_rules,
+    max_pattern_length,
+    package_data_path,
+    read_rules,
+    string_list,
+    write_rules,
+)
 
 __all__ = ["PROFILES", "HedgeTagger", "make_hedges"]
 
@@ -240,13 +250,8 @@ class _CompiledRule:
 
 
 def _string_list(value: Any, key: str) -> list[str]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not value or not all(
-        isinstance(item, str) and item.strip() for item in value
-    ):
-        raise ValueError(f"{key!r} must be a non-empty string or list of non-empty strings")
-    return value
+    return string_list(value, key,
+                       error="{key!r} must be a non-empty string or list of non-empty strings")
 
 
 def _compile_sequences(value: Any, key: str,
@@ -309,65 +314,17 @@ def _compile_rule(record: Mapping[str, Any],
                          **sequences)
 
 
-_PLAIN_ATTRS = ("LOWER", "ORTH", "NORM")
 _MAX_PHRASE_EXPANSION = 5000
-
-
-def _as_word_lists(pattern: list[dict[str, Any]]) -> tuple[str, list[list[str]]] | None:
-    """If every token of ``pattern`` is a plain word (or word set) on one attribute, return
-    that attribute and the words per position; otherwise None."""
-    attrs: set[str] = set()
-    positions: list[list[str]] = []
-    for token in pattern:
-        if len(token) != 1:
-            return None
-        attr, value = next(iter(token.items()))
-        if attr not in _PLAIN_ATTRS:
-            return None
-        if isinstance(value, str):
-            words = [value]
-        elif isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list) \
-                and all(isinstance(word, str) for word in value["IN"]):
-            words = list(dict.fromkeys(value["IN"]))
-        else:
-            return None
-        if attr == "LOWER" and any(word != word.lower() for word in words):
-            return None  # the Matcher would never match these; keep its behaviour
-        attrs.add(attr)
-        positions.append(words)
-    size = 1
-    for words in positions:
-        size *= len(words)
-    if len(attrs) != 1 or size > _MAX_PHRASE_EXPANSION:
-        return None
-    return attrs.pop(), positions
-
-
-def _max_length(pattern: list[dict[str, Any]]) -> int | None:
-    """The most tokens ``pattern`` can span, or None when an operator is unbounded."""
-    total = 0
-    for token in pattern:
-        op = token.get("OP")
-        if op in (None, "!", "?", "1"):
-            total += 1
-        elif isinstance(op, str) and op.startswith("{") and op.endswith("}"):
-            upper = op[1:-1].split(",")[-1].strip()
-            if not upper.isdigit():
-                return None
-            total += int(upper)
-        else:
-            return None
-    return total
 
 
 def _anchor_of(pattern: list[dict[str, Any]]) -> tuple[str, list[str], int] | None:
     """The attribute and words a pattern must start with, and its longest extent; None
     when the pattern can start anywhere or has no bound (it then runs on the whole doc)."""
     first = pattern[0]
-    length = _max_length(pattern)
+    length = max_pattern_length(pattern)
     if "OP" in first or length is None:
         return None
-    for attr in _PLAIN_ATTRS:
+    for attr in PLAIN_ATTRS:
         value = first.get(attr)
         if isinstance(value, str):
             return attr, [value], length
@@ -532,7 +489,7 @@ class HedgeTagger(Pipe):
         # a microsecond per token and pattern, the look-up almost nothing.
         self._unanchored_matcher = Matcher(self.nlp.vocab)
         self._anchor_matchers: dict[str, PhraseMatcher] = {
-            attr: PhraseMatcher(self.nlp.vocab, attr=attr) for attr in _PLAIN_ATTRS
+            attr: PhraseMatcher(self.nlp.vocab, attr=attr) for attr in PLAIN_ATTRS
         }
         # A pattern on POS, TAG, LEMMA... raises on a Doc without that annotation (a blank
         # pipeline), so such rules keep their needs and are skipped on those Docs.
@@ -543,7 +500,7 @@ class HedgeTagger(Pipe):
         # fraction of the time.
         self.phrase_matchers: dict[str, PhraseMatcher] = {
             attr: PhraseMatcher(self.nlp.vocab, attr=attr)
-            for attr in dict.fromkeys((self.phrase_matcher_attr, *_PLAIN_ATTRS))
+            for attr in dict.fromkeys((self.phrase_matcher_attr, *PLAIN_ATTRS))
         }
 
     def initialize(
@@ -621,7 +578,8 @@ class HedgeTagger(Pipe):
             key = f"{self.name}:{len(self._compiled)}:{rule.rule_id}"
             if phrase_docs is not None:
                 self.phrase_matchers[self.phrase_matcher_attr].add(key, phrase_docs)
-            elif (word_lists := _as_word_lists(record["pattern"])) is not None:
+            elif (word_lists := as_word_lists(record["pattern"],
+                                              max_expansion=_MAX_PHRASE_EXPANSION)) is not None:
                 attr, positions = word_lists
                 self.phrase_matchers[attr].add(key, [
                     Doc(self.nlp.vocab, words=list(words))
