@@ -180,11 +180,12 @@ def device_chart_svg(result: Mapping[str, Any]) -> str:
 # --- the articles -------------------------------------------------------------------
 
 
-def _article(doc: Mapping[str, Any], target: str) -> dict[str, Any]:
+def highlighted_markup(text: str, spans: Sequence[tuple[int, int, str]],
+                       colours: Mapping[str, str]) -> str:
+    """``text`` with ``spans`` (start, end, label) in displaCy's span style, one block per
+    line of text; labels are escaped, the text is escaped by displaCy."""
     from spacy import displacy
 
-    text: str = doc["text"]
-    spans = _highlight_spans(doc, target)
     paragraphs = []
     for match in re.finditer(r"[^\n]+", text):
         start, end = match.span()
@@ -193,10 +194,16 @@ def _article(doc: Mapping[str, Any], target: str) -> dict[str, Any]:
         inside = [(max(s, start), min(e, end), label) for s, e, label in spans
                   if s < end and e > start]
         paragraphs.append(_manual_paragraph(text, start, end, inside))
-    colours = {escape(label): colour for label, colour in SPAN_COLOURS.items()}
+    if not paragraphs:
+        return ""
     # No minify: the newlines in displaCy's templates are the spaces between tokens.
-    markup = displacy.render(paragraphs, style="span", manual=True, page=False, minify=False,
-                             options={"colors": colours}) if paragraphs else ""
+    return displacy.render(paragraphs, style="span", manual=True, page=False, minify=False,
+                           options={"colors": {escape(label): colour
+                                               for label, colour in colours.items()}})
+
+
+def _article(doc: Mapping[str, Any], target: str) -> dict[str, Any]:
+    markup = highlighted_markup(doc["text"], _highlight_spans(doc, target), SPAN_COLOURS)
     return {
         "doc_id": doc.get("doc_id"),
         "outlet": doc.get("outlet"),

@@ -7,12 +7,11 @@ the page only through displaCy's escaping or ``html.escape``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from html import escape
 from typing import Any
 
-from .html_report import SPAN_COLOURS, _manual_paragraph
+from .html_report import SPAN_COLOURS, highlighted_markup
 
 _STYLE = (
     "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;"
@@ -24,27 +23,13 @@ _STYLE = (
 
 def render_tag_html(facts: Mapping[str, Any], *, title: str) -> str:
     """A self-contained page for one tagged document."""
-    from spacy import displacy
-
-    text: str = facts["text"]
     spans = [(s["start_char"], s["end_char"], s["label"]) for s in facts["spans"]
              if s["group"] in ("framing", "hedges")]
     spans += [(s["start_char"], s["end_char"], f"SOURCE/{s['type']}")
               for s in facts["sources"]]
-    spans.sort()
-    paragraphs = []
-    for match in re.finditer(r"[^\n]+", text):
-        start, end = match.span()
-        if text[start:end].strip():
-            inside = [(max(s, start), min(e, end), label) for s, e, label in spans
-                      if s < end and e > start]
-            paragraphs.append(_manual_paragraph(text, start, end, inside))
-    colours = {escape(label): colour for label, colour in SPAN_COLOURS.items()}
-    colours.update({escape(f"SOURCE/{kind}"): SPAN_COLOURS["SOURCE"]
-                    for kind in ("official", "expert", "media", "unnamed")})
-    # No minify: the newlines in displaCy's templates are the spaces between tokens.
-    markup = displacy.render(paragraphs, style="span", manual=True, page=False, minify=False,
-                             options={"colors": colours}) if paragraphs else ""
+    colours = {**SPAN_COLOURS, **{f"SOURCE/{kind}": SPAN_COLOURS["SOURCE"]
+                                  for kind in ("official", "expert", "media", "unnamed")}}
+    markup = highlighted_markup(facts["text"], sorted(spans), colours)
     return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>{escape(title)}</title><style>{_STYLE}</style></head><body>"
             f"<h1>{escape(title)}</h1>{markup}<h2>Sources</h2>{_sources_table(facts)}"
