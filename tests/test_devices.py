@@ -896,3 +896,26 @@ def test_seed_kontur(seed_labels: dict[str, set[str]]) -> None:
 
 def test_seed_voa(seed_labels: dict[str, set[str]]) -> None:
     assert {"LOSS_OF_INFLUENCE", "DILEMMA", "EMOTION", "SILENCE"} <= seed_labels["voa"]
+
+
+def test_bundled_rule_files_pass_the_pattern_schema() -> None:
+    # The bundled rules skip spaCy's pattern schema when a pipeline is built (it costs more
+    # than compiling them); this test is the check they skip. Paths go the user-file way.
+    from spacy_framing.components._rules import package_data_path
+    from spacy_framing.components.devices import DEFAULT_RULE_FILES
+
+    nlp = spacy.blank("en")
+    component = DeviceTagger(nlp)
+    bundled = len(component)
+    component.initialize(patterns=[package_data_path(name) for name in DEFAULT_RULE_FILES])
+    assert len(component) == bundled
+
+
+def test_a_schema_error_in_a_user_rule_names_it() -> None:
+    nlp = spacy.blank("en")
+    component = DeviceTagger(nlp)
+    bundled = len(component)
+    with pytest.raises(RuleError, match="add_patterns"):
+        component.add_patterns([{"id": "user.bad", "label": "WAR_WORD",
+                                 "pattern": [{"LOWER": {"INN": ["war"]}}]}])
+    assert len(component) == bundled

@@ -39,7 +39,7 @@ function word". Dependency rules need a parse and are skipped (warning W150) whe
 none.
 
 Speed: plain-word rules run on PhraseMatchers. Every other rule is gated by its required
-plain-word tokens: one PhraseMatcher pass finds them, and a rule's own Matcher runs only on
+plain-word tokens: one hash look-up per token finds them, and a rule's own Matcher runs only on
 the few tokens around its rarest word when its other uncommon words occur nearby (a
 dependency rule: on a copy of the sentence that holds all of them).
 
@@ -81,12 +81,14 @@ from typing import Any
 
 import srsly
 from spacy import util
+from spacy.attrs import LEMMA, LOWER, NORM, ORTH
 from spacy.errors import MatchPatternError
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
 from spacy.pipeline import Pipe
 from spacy.pipeline.span_ruler import overlapping_labeled_spans_score
+from spacy.strings import StringStore
 from spacy.tokens import Doc, Span, Token
 from spacy.util import SimpleFrozenList
 
@@ -480,6 +482,46 @@ def _has_within(positions: list[int], position: int, reach: int) -> bool:
     return _has_between(positions, position - reach, position + reach + 1)
 
 
+_WORD_ATTRS: dict[str, int] = {"ORTH": ORTH, "LOWER": LOWER, "NORM": NORM, "LEMMA": LEMMA}
+
+
+class _WordIndex:
+    """Where the words that gate each rule occur in a Doc.
+
+    A gate is one token's condition (``"LOWER": {"IN": [...]}``, ``"LEMMA": "x"``), so
+    finding it is a hash look-up per token attribute, with the ``Matcher``'s own semantics
+    (the value's hash equals the token's). A PhraseMatcher of one-word Docs would do the
+    same but creates a lexeme for each of the thousands of words, which cost more than
+    the look-ups when a pipeline is built.
+    """
+
+    def __init__(self, strings: StringStore) -> None:
+        self.strings = strings
+        # attribute -> word hash -> (rule order, part index) pairs gated by that word
+        self.parts: dict[str, dict[int, list[tuple[int, int]]]] = {}
+
+    def add(self, attr: str, words: Iterable[str], part: tuple[int, int]) -> None:
+        by_word = self.parts.setdefault(attr, {})
+        for word in words:
+            by_word.setdefault(self.strings.add(word), []).append(part)
+
+    def hits(self, doc: Doc) -> dict[int, dict[int, list[int]]]:
+        """rule order -> part index -> token positions where that part's words occur."""
+        hits: dict[int, dict[int, list[int]]] = {}
+        if not self.parts or len(doc) == 0:
+            return hits
+        attrs = list(self.parts)
+        # to_array drops a dimension when there is one token or one attribute
+        columns = doc.to_array([_WORD_ATTRS[attr] for attr in attrs]) \
+            .reshape(len(doc), len(attrs)).T.tolist()
+        for attr, values in zip(attrs, columns, strict=True):
+            by_word = self.parts[attr]
+            for position, value in enumerate(values):
+                for order, index in by_word.get(value, ()):
+                    hits.setdefault(order, {}).setdefault(index, []).append(position)
+        return hits
+
+
 class _SentenceWords:
     """The words (lower-case forms and lemmas) of the sentence around a position, computed
     once per sentence for the word-list conditions. Without sentence boundaries, the 30
@@ -652,7 +694,7 @@ class DeviceTagger(Pipe):
         self.clear()
         if patterns is None:
             # Users often call nlp.add_pipe(...) and go; the bundled rules are a cheap read.
-            self._add_records(self._default_records())
+            self._add_records(self._default_records(), schema_checked=True)
         else:
             self.add_patterns(patterns)
 
@@ -683,41 +725,20 @@ class DeviceTagger(Pipe):
             attr: PhraseMatcher(self.nlp.vocab, attr=attr) for attr in PLAIN_ATTRS
         }
         # Every other rule has its own Matcher (or DependencyMatcher) and an anchor, its
-        # rarest required word. One PhraseMatcher pass finds the anchors; a rule's matcher
+        # rarest required word. One word-index pass finds the anchors; a rule's matcher
         # then runs only on the few tokens around its anchor (or on the anchor's
         # sentence). Token rules exist twice: as written, for Docs with lemmas, and as
         # the LOWER fallback for Docs without.
         self._rule_matchers: dict[int, Matcher] = {}
         self._fallback_matchers: dict[int, Matcher] = {}
         self._dep_matchers: dict[int, DependencyMatcher] = {}
-        self._anchors = self._anchor_matchers()
-        self._fallback_anchors = self._anchor_matchers()
-        self._dep_anchors = self._anchor_matchers()
-        # anchor-matcher key -> (rule order, token or node index of the part)
-        self._part_by_key: dict[int, tuple[int, int]] = {}
+        self._anchors = _WordIndex(self.nlp.vocab.strings)
+        self._fallback_anchors = _WordIndex(self.nlp.vocab.strings)
+        self._dep_anchors = _WordIndex(self.nlp.vocab.strings)
         # rule order -> (anchor index, indices of the other parts that must occur near it)
         self._triggers: dict[int, tuple[int, tuple[int, ...]]] = {}
         self._unanchored: list[int] = []
         self._unanchored_dep: list[int] = []
-        self._word_docs: dict[tuple[str, bool], Doc] = {}
-
-    def _anchor_matchers(self) -> dict[str, PhraseMatcher]:
-        return {attr: PhraseMatcher(self.nlp.vocab, attr=attr)
-                for attr in (*PLAIN_ATTRS, "LEMMA")}
-
-    def _word_doc(self, word: str, as_lemma: bool) -> Doc:
-        # Rules share many trigger words; one Doc per word keeps construction fast.
-        cached = self._word_docs.get((word, as_lemma))
-        if cached is None:
-            cached = Doc(self.nlp.vocab, words=[word], lemmas=[word] if as_lemma else None)
-            self._word_docs[(word, as_lemma)] = cached
-        return cached
-
-    def _add_trigger(self, matchers: dict[str, PhraseMatcher], key: str, order: int,
-                     index: int, attr: str, words: Iterable[str]) -> None:
-        part_key = f"{key}#{index}"
-        matchers[attr].add(part_key, [self._word_doc(word, attr == "LEMMA") for word in words])
-        self._part_by_key[self.nlp.vocab.strings[part_key]] = (order, index)
 
     def initialize(
         self,
@@ -729,8 +750,9 @@ class DeviceTagger(Pipe):
         """(Re)load the rules: ``patterns`` (records, or one or more JSONL paths) or the
         bundled files when None."""
         if patterns is None:
-            located = self._default_records()
-        elif isinstance(patterns, str | Path):
+            self._replace_records(self._default_records(), schema_checked=True)
+            return
+        if isinstance(patterns, str | Path):
             located = self._read_file(Path(patterns))
         elif isinstance(patterns, Mapping | bytes) or not isinstance(patterns, Iterable):
             raise TypeError(DeviceErrors.E150.format(component=self.name,
@@ -766,25 +788,32 @@ class DeviceTagger(Pipe):
                  if line.strip() and not line.strip().startswith("//")]
         return [(record, str(path), line) for record, line in zip(records, lines, strict=True)]
 
-    def _replace_records(self, located: Sequence[tuple[Pattern, str, int]]) -> None:
+    def _replace_records(self, located: Sequence[tuple[Pattern, str, int]], *,
+                         schema_checked: bool = False) -> None:
         previous = [(record, f"{self.name}.patterns", index)
                     for index, record in enumerate(self._patterns)]
         self.clear()
         try:
-            self._add_records(located)
+            self._add_records(located, schema_checked=schema_checked)
         except RuleError:
             # A bad rule file must not leave the component without its previous rules.
             self.clear()
-            self._add_records(previous)
+            self._add_records(previous, schema_checked=True)
             raise
 
-    def _add_records(self, located: Sequence[tuple[Pattern, str, int]]) -> None:
+    def _add_records(self, located: Sequence[tuple[Pattern, str, int]], *,
+                     schema_checked: bool = False) -> None:
+        """Check, then compile ``located`` rules. ``schema_checked`` skips spaCy's pattern
+        schema for rules that already passed it (the bundled files, in a test; the previous
+        rules): validating 400 patterns costs more than compiling them."""
         # Validate everything first so that a bad record leaves the current rules untouched.
         scratch = Matcher(self.nlp.vocab, validate=True)
         scratch_dep = DependencyMatcher(self.nlp.vocab, validate=True)
         for record, origin, line in located:
             try:
                 _check_record(record)
+                if schema_checked:
+                    continue
                 if "pattern" in record:
                     scratch.add(f"line {line}", [record["pattern"]])
                     scratch.add(f"line {line} fallback",
@@ -869,12 +898,12 @@ class DeviceTagger(Pipe):
         self._triggers[order] = (anchor, tuple(index for index, _a, _w in parts
                                                if index != anchor))
         for index, attr, words in parts:
-            self._add_trigger(self._anchors, key, order, index, attr, words)
+            self._anchors.add(attr, words, (order, index))
             if has_fallback:
                 if attr == "LEMMA":
                     attr, words = "LOWER", sorted({form for word in words
                                                    for form in _inflections(word, forms)})
-                self._add_trigger(self._fallback_anchors, key, order, index, attr, words)
+                self._fallback_anchors.add(attr, words, (order, index))
 
     def _compile_dep_rule(self, key: str, order: int, pattern: list[dict[str, Any]]) -> None:
         matcher = DependencyMatcher(self.nlp.vocab)
@@ -889,7 +918,7 @@ class DeviceTagger(Pipe):
         self._triggers[order] = (anchor, tuple(index for index, _a, _w in parts
                                                if index != anchor))
         for index, attr, words in parts:
-            self._add_trigger(self._dep_anchors, key, order, index, attr, words)
+            self._dep_anchors.add(attr, words, (order, index))
 
     # -- processing --------------------------------------------------------------------
 
@@ -935,17 +964,6 @@ class DeviceTagger(Pipe):
                                       span_id=rule.rule_id)))
         return self._join_adjacent(self._longest_per_label(spans))
 
-    def _part_hits(self, doc: Doc, matchers: Mapping[str, PhraseMatcher]
-                   ) -> dict[int, dict[int, list[int]]]:
-        """rule order -> part index -> token positions where that part's words occur."""
-        hits: dict[int, dict[int, list[int]]] = {}
-        for phrase_matcher in matchers.values():
-            if len(phrase_matcher):
-                for match_id, start, _end in phrase_matcher(doc):
-                    order, index = self._part_by_key[match_id]
-                    hits.setdefault(order, {}).setdefault(index, []).append(start)
-        return hits
-
     def _token_candidates(self, doc: Doc) -> set[tuple[int, int, int]]:
         if doc.has_annotation("LEMMA"):
             anchors, matchers = self._anchors, self._rule_matchers
@@ -955,7 +973,7 @@ class DeviceTagger(Pipe):
         # A match is at most max_span_tokens long (+ quote marks that get trimmed), so the
         # tokens that far either side of its anchor hold all of it.
         reach = self.max_span_tokens + 2
-        for order, parts in self._part_hits(doc, anchors).items():
+        for order, parts in anchors.hits(doc).items():
             anchor, others = self._triggers[order]
             if anchor not in parts or any(index not in parts for index in others):
                 continue
@@ -979,7 +997,7 @@ class DeviceTagger(Pipe):
                 self._warned_no_parse = True
                 warnings.warn(DeviceWarnings.W150.format(component=self.name), stacklevel=4)
             return set()
-        hits = self._part_hits(doc, self._dep_anchors)
+        hits = self._dep_anchors.hits(doc)
         if not hits and not self._unanchored_dep:
             return set()
         sentences = [(sentence.start, sentence.end) for sentence in doc.sents]
