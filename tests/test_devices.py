@@ -246,6 +246,22 @@ def test_emotion_accepts_actors_marked_by_an_actor_component(nlp_sm: Language) -
     assert "EMOTION" in labels_of(devices(doc))
 
 
+def test_emotion_experiencer_through_pronouns_and_compounds(sm_devices: Language) -> None:
+    # "they" takes the nearest plural subject before it, in its sentence or the one before.
+    doc = sm_devices("The opposition senators walked out of the chamber. They were livid.")
+    assert "EMOTION" in labels_of(doc), described(doc)
+    doc = sm_devices("The tourists walked out of the museum. They were livid.")
+    assert "EMOTION" not in labels_of(doc), described(doc)
+    # A relative pronoun stands for the noun its clause modifies.
+    doc = sm_devices("He courted a party base that was angry at the leadership.")
+    assert "EMOTION" in labels_of(doc), described(doc)
+    doc = sm_devices("She owns a dog that was angry at the mailman.")
+    assert "EMOTION" not in labels_of(doc), described(doc)
+    # A hyphenated collective noun is three tokens.
+    doc = sm_devices("The grass-roots are furious with the party's leaders.")
+    assert "EMOTION" in labels_of(doc), described(doc)
+
+
 def test_game_in_politics_but_not_in_sports(sm_devices: Language) -> None:
     assert "STRATEGIC_GAME" in labels_of(sm_devices("Moscow is playing a double game."))
     assert "STRATEGIC_GAME" not in labels_of(
@@ -369,6 +385,20 @@ FAMILY_POSITIVES: list[tuple[str, str, str]] = [
      "The minister accused foreign agents of trying to sow chaos before the vote."),
     ("STABILITY", "stability.upheaval",
      "Years of political upheaval have left the country without a budget."),
+    ("STRATEGIC_GAME", "game.cave_noun",
+     "Activists called the vote a cave by the Senate leadership on the spending bill."),
+    ("STRATEGIC_GAME", "game.hasty_retreat",
+     "The governor's abrupt retreat on the tax plan surprised his allies."),
+    ("STRATEGIC_GAME", "game.obstruction",
+     "The speaker accused the minority of years of obstruction on the budget."),
+    ("STRATEGIC_GAME", "game.contest_phrases",
+     "Opponents slipped a poison pill into the bill to sink it."),
+    ("STRATEGIC_GAME", "game.threaten_shutdown",
+     "The caucus threatened to shut down the government over the border money."),
+    ("STRATEGIC_GAME", "game.force_opponent",
+     "The White House tried to force Congress to vote before the recess."),
+    ("SILENCE", "silence.not_reached",
+     "A spokeswoman for the ministry could not be reached on Sunday."),
 ]
 
 
@@ -404,6 +434,11 @@ FAMILY_NEGATIVES: list[tuple[str, str]] = [
     ("STABILITY", "The airport was in chaos after the storm grounded every flight."),
     ("BARGAINING_CHIP", "Police freed the hostage after the kidnappers surrendered."),
     ("LOSS_OF_INFLUENCE", "The pilot took control of the aircraft after the engine failed."),
+    # Obstruction of justice is a charge; a party's retreat is a meeting; a deal that was
+    # not reached is no silence.
+    ("STRATEGIC_GAME", "Prosecutors weighed an obstruction of justice charge against him."),
+    ("STRATEGIC_GAME", "House Republicans gathered for their annual retreat in the mountains."),
+    ("SILENCE", "Talks ended on Friday because an agreement could not be reached."),
 ]
 
 

@@ -157,6 +157,9 @@ _TITLE_FUNCTION_WORDS = ("the", "a", "an", "he", "she", "it", "they", "we", "i",
                          "most", "all", "both", "neither", "not", "no", "what", "who")
 
 _SINGULAR_DETERMINERS = frozenset({"a", "an", "any", "every", "each", "one", "another"})
+_RELATIVE_PRONOUNS = frozenset({"that", "who", "which"})
+_PLURAL_PRONOUNS = frozenset({"they", "them"})
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 
 _QUOTES = frozenset("\"'“”‘’«»„‟`")
 # Two same-label spans this many tokens apart or closer are one cue (see _join_adjacent),
@@ -324,6 +327,19 @@ _HEAD_OF_STATE_TITLES = frozenset({"president", "premier", "chancellor", "king",
 _NOT_SITTING = frozenset({"former", "ex", "ex-", "late", "vice", "deputy", "then", "then-",
                           "foreign", "finance", "defense", "defence", "trade", "opposition",
                           "party", "minority", "majority", "house", "senate"})
+
+
+def _plural_antecedent(pronoun: Token) -> Token | None:
+    """The nearest plural noun subject before ``pronoun`` in its sentence or the one
+    before, or None."""
+    doc = pronoun.doc
+    sentence = pronoun.sent
+    start = doc[sentence.start - 1].sent.start if sentence.start > 0 else sentence.start
+    for candidate in reversed(doc[start:pronoun.i]):
+        if candidate.dep_ in _SUBJECT_DEPS and candidate.pos_ != "PRON" and (
+                candidate.tag_ in ("NNS", "NNPS") or candidate.ent_type_ == "NORP"):
+            return candidate
+    return None
 
 
 def _is_titled_head_of_state(token: Token) -> bool:
@@ -1052,7 +1068,18 @@ class DeviceTagger(Pipe):
                 for index in range(span.start, span.end)}
 
     def _is_collective(self, token: Token, actor_tokens: set[int]) -> bool:
-        """Whether ``token`` names a state, government, party or other collective actor."""
+        """Whether ``token`` names a state, government, party or other collective actor.
+
+        A relative pronoun stands for the noun its clause modifies ("a base that was
+        angry"), and "they" for the nearest plural subject before it in its own or the
+        previous sentence ("Democrats balked. They were incensed.")."""
+        if token.lower_ in _RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
+            token = token.head.head
+        elif token.lower_ in _PLURAL_PRONOUNS:
+            antecedent = _plural_antecedent(token)
+            if antecedent is None:
+                return False
+            token = antecedent
         if token.ent_type_ == "NORP" and any(
             child.dep_ == "det" and child.lower_ in _SINGULAR_DETERMINERS
             for child in token.children
@@ -1065,10 +1092,13 @@ class DeviceTagger(Pipe):
             return _is_titled_head_of_state(token)
         if token.lower_ in self.collective_nouns or token.lemma_.lower() in self.collective_nouns:
             return True
-        # "the White House", "the Obama administration": a multiword head.
+        # "the White House", "the Obama administration": a multiword head; "grass-roots"
+        # is three tokens.
         previous = token.doc[token.i - 1] if token.i > 0 else None
-        return previous is not None and \
-            f"{previous.lower_} {token.lower_}" in self.collective_nouns
+        if previous is not None and f"{previous.lower_} {token.lower_}" in self.collective_nouns:
+            return True
+        return previous is not None and previous.text == "-" and token.i > 1 and \
+            f"{token.doc[token.i - 2].lower_}-{token.lower_}" in self.collective_nouns
 
     @staticmethod
     def _trim_quotes(doc: Doc, start: int, end: int) -> tuple[int, int]:
