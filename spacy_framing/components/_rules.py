@@ -9,12 +9,16 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import srsly
+from spacy.attrs import LEMMA, LOWER, ORTH
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
 
 from ..errors import Errors
 from ..types import PathLikeStr, Pattern
@@ -177,3 +181,74 @@ def max_pattern_length(pattern: list[dict[str, Any]]) -> int | None:
         else:
             return None
     return total
+
+
+# --- phrases made into Docs on demand -------------------------------------------------
+
+_GATE_ATTRS: dict[str, int] = {"ORTH": ORTH, "LOWER": LOWER, "LEMMA": LEMMA}
+
+
+class LazyPhraseMatcher:
+    """A spaCy ``PhraseMatcher`` whose phrases become Docs when a Doc first holds their
+    first word.
+
+    Tokenizing thousands of rule phrases, and creating a vocabulary entry for each new
+    word in them, is most of what building the framing components costs, while one
+    article holds the first words of few of them. Every phrase is added to the wrapped
+    matcher before the first Doc that could match it is matched, so the matches are those
+    of a matcher built up front. A phrase whose first word the tokenizer might split
+    (anything but plain letters, or one of its special cases such as "cannot") is added up
+    front, as are all phrases on attributes other than ORTH, LOWER and LEMMA.
+    """
+
+    def __init__(self, nlp: Language, attr: str = "ORTH") -> None:
+        self.nlp = nlp
+        self.attr = attr
+        self.matcher = PhraseMatcher(nlp.vocab, attr=attr)
+        # first-word hash -> (key, phrase text or words) waiting for a Doc with that word
+        self._pending: dict[int, list[tuple[str, str | tuple[str, ...]]]] = {}
+        self._keys: set[str] = set()
+
+    def __len__(self) -> int:
+        """Keys with at least one phrase, added or waiting."""
+        return len(self._keys)
+
+    def add_texts(self, key: str, texts: Iterable[str]) -> None:
+        """Phrases to tokenize with the pipeline's tokenizer."""
+        special_cases = self.nlp.tokenizer.rules or {}
+        for text in texts:
+            first = text.split(maxsplit=1)[0] if text.strip() else ""
+            self._keys.add(key)
+            if self.attr in ("ORTH", "LOWER") and first.isalpha() \
+                    and first not in special_cases:
+                self._wait(first, key, text)
+            else:
+                self.matcher.add(key, [self.nlp.make_doc(text)])
+
+    def add_words(self, key: str, phrases: Iterable[Sequence[str]]) -> None:
+        """Phrases given as words (one token each); on LEMMA the words are the lemmas."""
+        for words in phrases:
+            words = tuple(words)
+            self._keys.add(key)
+            if self.attr in _GATE_ATTRS and words:
+                self._wait(words[0], key, words)
+            else:
+                self.matcher.add(key, [self._words_doc(words)])
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        if self._pending and len(doc):
+            values = doc.to_array(_GATE_ATTRS[self.attr]).reshape(-1).tolist()
+            for value in self._pending.keys() & set(values):
+                for key, phrase in self._pending.pop(value):
+                    phrase_doc = self.nlp.make_doc(phrase) if isinstance(phrase, str) \
+                        else self._words_doc(phrase)
+                    self.matcher.add(key, [phrase_doc])
+        return list(self.matcher(doc)) if len(self.matcher) else []
+
+    def _wait(self, first: str, key: str, phrase: str | tuple[str, ...]) -> None:
+        word = first.lower() if self.attr == "LOWER" else first
+        self._pending.setdefault(self.nlp.vocab.strings.add(word), []).append((key, phrase))
+
+    def _words_doc(self, words: tuple[str, ...]) -> Doc:
+        lemmas = list(words) if self.attr == "LEMMA" else None
+        return Doc(self.nlp.vocab, words=list(words), lemmas=lemmas)

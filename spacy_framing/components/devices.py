@@ -85,17 +85,19 @@ from spacy.attrs import LEMMA, LOWER, NORM, ORTH
 from spacy.errors import MatchPatternError
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
-from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
+from spacy.matcher import DependencyMatcher, Matcher
 from spacy.pipeline import Pipe
 from spacy.pipeline.span_ruler import overlapping_labeled_spans_score
 from spacy.strings import StringStore
 from spacy.tokens import Doc, Span, Token
 from spacy.util import SimpleFrozenList
+from spacy.vocab import Vocab
 
 from ..errors import DeviceErrors, DeviceWarnings, Errors
 from ..types import PathLikeStr, Pattern
 from ._rules import (
     PLAIN_ATTRS,
+    LazyPhraseMatcher,
     RuleError,
     as_word_lists,
     check_rules,
@@ -538,6 +540,36 @@ class _WordIndex:
         return hits
 
 
+class _MatcherShelf:
+    """One Matcher (or DependencyMatcher) per rule, built the first time the rule is
+    tried: on a short text most rules never are, and building them all up front costs
+    more than parsing it."""
+
+    def __init__(self, vocab: Vocab, kind: type[Matcher] | type[DependencyMatcher]) -> None:
+        self.vocab = vocab
+        self.kind = kind
+        self.patterns: dict[int, tuple[str, list[dict[str, Any]]]] = {}
+        self.built: dict[int, Any] = {}
+
+    def add(self, order: int, key: str, pattern: list[dict[str, Any]]) -> None:
+        self.patterns[order] = (key, pattern)
+
+    def __contains__(self, order: object) -> bool:
+        return order in self.patterns
+
+    def __len__(self) -> int:
+        return len(self.patterns)
+
+    def __getitem__(self, order: int) -> Any:
+        matcher = self.built.get(order)
+        if matcher is None:
+            key, pattern = self.patterns[order]
+            matcher = self.kind(self.vocab)
+            matcher.add(key, [pattern])
+            self.built[order] = matcher
+        return matcher
+
+
 class _SentenceWords:
     """The words (lower-case forms and lemmas) of the sentence around a position, computed
     once per sentence for the word-list conditions. Without sentence boundaries, the 30
@@ -737,17 +769,17 @@ class DeviceTagger(Pipe):
         self._rules: list[_CompiledRule] = []
         self._rule_by_key: dict[int, _CompiledRule] = {}
         # Plain word patterns and phrases go to PhraseMatchers (hash look-ups).
-        self.phrase_matchers: dict[str, PhraseMatcher] = {
-            attr: PhraseMatcher(self.nlp.vocab, attr=attr) for attr in PLAIN_ATTRS
+        self.phrase_matchers: dict[str, LazyPhraseMatcher] = {
+            attr: LazyPhraseMatcher(self.nlp, attr=attr) for attr in PLAIN_ATTRS
         }
         # Every other rule has its own Matcher (or DependencyMatcher) and an anchor, its
         # rarest required word. One word-index pass finds the anchors; a rule's matcher
         # then runs only on the few tokens around its anchor (or on the anchor's
         # sentence). Token rules exist twice: as written, for Docs with lemmas, and as
         # the LOWER fallback for Docs without.
-        self._rule_matchers: dict[int, Matcher] = {}
-        self._fallback_matchers: dict[int, Matcher] = {}
-        self._dep_matchers: dict[int, DependencyMatcher] = {}
+        self._rule_matchers = _MatcherShelf(self.nlp.vocab, Matcher)
+        self._fallback_matchers = _MatcherShelf(self.nlp.vocab, Matcher)
+        self._dep_matchers = _MatcherShelf(self.nlp.vocab, DependencyMatcher)
         self._anchors = _WordIndex(self.nlp.vocab.strings)
         self._fallback_anchors = _WordIndex(self.nlp.vocab.strings)
         self._dep_anchors = _WordIndex(self.nlp.vocab.strings)
@@ -755,6 +787,12 @@ class DeviceTagger(Pipe):
         self._triggers: dict[int, tuple[int, tuple[int, ...]]] = {}
         self._unanchored: list[int] = []
         self._unanchored_dep: list[int] = []
+        # token rules whose blank-pipeline fallback is not made yet:
+        # (order, key, pattern as written, forms, needs a model, trigger parts)
+        self._pending_fallbacks: list[tuple[int, str, list[dict[str, Any]],
+                                            Mapping[str, Sequence[str]], bool,
+                                            tuple[int, list[tuple[int, str, list[str]]]]
+                                            | None]] = []
 
     def initialize(
         self,
@@ -868,9 +906,7 @@ class DeviceTagger(Pipe):
             not_followed_by=frozenset(record.get("not_followed_by", ())),
         )
         if "phrase" in record:
-            self.phrase_matchers["LOWER"].add(
-                key, [self.nlp.make_doc(text) for text in _string_list(record["phrase"],
-                                                                       "phrase")])
+            self.phrase_matchers["LOWER"].add_texts(key, _string_list(record["phrase"], "phrase"))
         elif "pattern" in record:
             self._compile_token_rule(key, order, record)
         else:
@@ -887,26 +923,13 @@ class DeviceTagger(Pipe):
             pattern, max_expansion=_MAX_PHRASE_EXPANSION)
         if word_lists is not None:
             attr, positions = word_lists
-            self.phrase_matchers[attr].add(key, [
-                Doc(self.nlp.vocab, words=list(words))
-                for words in itertools.product(*positions)
-            ])
+            self.phrase_matchers[attr].add_words(key, itertools.product(*positions))
             return
-        fallback = _blank_fallback(pattern, forms) if needs_model else pattern
+        written = pattern
         pattern = _with_capitalised_lemmas(pattern)
-        matcher = Matcher(self.nlp.vocab)
-        matcher.add(key, [pattern])
-        self._rule_matchers[order] = matcher
-        # A rule made only of POS/ENT_TYPE conditions would match every token when blank.
-        has_fallback = _is_lexical(fallback)
-        if has_fallback:
-            if needs_model:
-                fallback_matcher = Matcher(self.nlp.vocab)
-                fallback_matcher.add(key, [fallback])
-                self._fallback_matchers[order] = fallback_matcher
-            else:
-                self._fallback_matchers[order] = matcher
+        self._rule_matchers.add(order, key, pattern)
         trigger = _trigger_parts(pattern)
+        self._pending_fallbacks.append((order, key, written, forms, needs_model, trigger))
         if trigger is None:
             self._unanchored.append(order)
             return
@@ -915,16 +938,25 @@ class DeviceTagger(Pipe):
                                                if index != anchor))
         for index, attr, words in parts:
             self._anchors.add(attr, words, (order, index))
-            if has_fallback:
+
+    def _compile_fallbacks(self) -> None:
+        """The LOWER fallbacks of the token rules, made on the first Doc without lemmas
+        (most pipelines never see one)."""
+        for order, key, written, forms, needs_model, trigger in self._pending_fallbacks:
+            fallback = _blank_fallback(written, forms) if needs_model else written
+            # A rule made only of POS/ENT_TYPE conditions would match every token.
+            if not _is_lexical(fallback):
+                continue
+            self._fallback_matchers.add(order, key, fallback)
+            for index, attr, words in trigger[1] if trigger is not None else ():
                 if attr == "LEMMA":
                     attr, words = "LOWER", sorted({form for word in words
                                                    for form in _inflections(word, forms)})
                 self._fallback_anchors.add(attr, words, (order, index))
+        self._pending_fallbacks = []
 
     def _compile_dep_rule(self, key: str, order: int, pattern: list[dict[str, Any]]) -> None:
-        matcher = DependencyMatcher(self.nlp.vocab)
-        matcher.add(key, [pattern])
-        self._dep_matchers[order] = matcher
+        self._dep_matchers.add(order, key, pattern)
         nodes = [node.get("RIGHT_ATTRS", {}) for node in pattern]
         trigger = _trigger_parts(nodes)
         if trigger is None:
@@ -984,6 +1016,8 @@ class DeviceTagger(Pipe):
         if doc.has_annotation("LEMMA"):
             anchors, matchers = self._anchors, self._rule_matchers
         else:
+            if self._pending_fallbacks:
+                self._compile_fallbacks()
             anchors, matchers = self._fallback_anchors, self._fallback_matchers
         candidates: set[tuple[int, int, int]] = set()
         # A match is at most max_span_tokens long (+ quote marks that get trimmed), so the
