@@ -64,7 +64,7 @@ from spacy import util
 from spacy.attrs import ORTH
 from spacy.errors import MatchPatternError
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import Matcher
 from spacy.pipeline import Pipe
 from spacy.pipeline.span_ruler import overlapping_labeled_spans_score
 from spacy.tokens import Doc, Span, Token
@@ -73,6 +73,7 @@ from spacy.util import SimpleFrozenList
 from ..errors import ActorErrors, ActorWarnings, Errors
 from ..types import AliasMap, PathLikeStr, Pattern
 from ._rules import (
+    LazyPhraseMatcher,
     RuleError,
     check_rules,
     max_pattern_length,
@@ -475,7 +476,7 @@ class ActorTagger(Pipe):
         self._word_aliases: dict[str, _Alias] = {}  # aliases without spaces
         self._dotted_aliases: set[str] = set()  # one-token aliases with dots: "U.S."
         self._order = 0
-        self.phrase_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        self.phrase_matcher = LazyPhraseMatcher(self.nlp, attr="ORTH")
         # One matcher for the words after a mention (extend and reject rules), one for the
         # words before it (reject_before rules): each window is matched once.
         self._after_matcher = Matcher(self.nlp.vocab)
@@ -636,8 +637,7 @@ class ActorTagger(Pipe):
             key_id = self.nlp.vocab.strings.add(key)
             self._alias_by_key[key_id] = meaning
             upper = meaning.rule_id in (RULE_COUNTRY, RULE_ORGANIZATION)
-            self.phrase_matcher.add(key, [self.nlp.make_doc(form)
-                                          for form in _variants(alias, upper=upper)])
+            self.phrase_matcher.add_texts(key, _variants(alias, upper=upper))
             if meaning.blocker:
                 continue
             if not meaning.short:

@@ -64,7 +64,7 @@ import srsly
 from spacy import util
 from spacy.errors import MatchPatternError
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import Matcher
 from spacy.pipeline import Pipe
 from spacy.pipeline.span_ruler import overlapping_labeled_spans_score
 from spacy.tokens import Doc, Span, Token
@@ -74,6 +74,7 @@ from ..errors import Errors, HedgeErrors, HedgeWarnings
 from ..types import PathLikeStr, Pattern
 from ._rules import (
     PLAIN_ATTRS,
+    LazyPhraseMatcher,
     RuleError,
     as_word_lists,
     check_rules,
@@ -488,8 +489,8 @@ class HedgeTagger(Pipe):
         # where their first word occurs (found by a PhraseMatcher): a Matcher costs about
         # a microsecond per token and pattern, the look-up almost nothing.
         self._unanchored_matcher = Matcher(self.nlp.vocab)
-        self._anchor_matchers: dict[str, PhraseMatcher] = {
-            attr: PhraseMatcher(self.nlp.vocab, attr=attr) for attr in PLAIN_ATTRS
+        self._anchor_matchers: dict[str, LazyPhraseMatcher] = {
+            attr: LazyPhraseMatcher(self.nlp, attr=attr) for attr in PLAIN_ATTRS
         }
         # A pattern on POS, TAG, LEMMA... raises on a Doc without that annotation (a blank
         # pipeline), so such rules keep their needs and are skipped on those Docs.
@@ -498,8 +499,8 @@ class HedgeTagger(Pipe):
         # Token patterns made only of plain words run on PhraseMatchers (hash look-ups);
         # the Matcher keeps the few with operators or other attributes. Same matches, a
         # fraction of the time.
-        self.phrase_matchers: dict[str, PhraseMatcher] = {
-            attr: PhraseMatcher(self.nlp.vocab, attr=attr)
+        self.phrase_matchers: dict[str, LazyPhraseMatcher] = {
+            attr: LazyPhraseMatcher(self.nlp, attr=attr)
             for attr in dict.fromkeys((self.phrase_matcher_attr, *PLAIN_ATTRS))
         }
 
@@ -548,17 +549,16 @@ class HedgeTagger(Pipe):
     def _add_records(self, located: Sequence[tuple[Pattern, str, int]], *,
                      replace: bool = False) -> None:
         # Compile everything first so that a bad record leaves the current rules untouched.
-        compiled: list[tuple[Pattern, _CompiledRule, list[Doc] | None]] = []
+        compiled: list[tuple[Pattern, _CompiledRule, list[str] | None]] = []
         scratch = Matcher(self.nlp.vocab, validate=True)
         for record, origin, line in located:
             try:
                 rule = _compile_rule(record, self._tokenize)
                 if "pattern" in record:
                     scratch.add(f"line {line}", [record["pattern"]])
-                    phrase_docs = None
+                    phrase_texts = None
                 else:
-                    phrase_docs = [self.nlp.make_doc(text)
-                                   for text in _string_list(record["phrase"], "phrase")]
+                    phrase_texts = _string_list(record["phrase"], "phrase")
             except (ValueError, MatchPatternError) as err:
                 message = str(err).strip().replace("\n", " ")
                 raise RuleError(Errors.E001.format(path=origin, line=line, message=message)) \
@@ -567,31 +567,26 @@ class HedgeTagger(Pipe):
                                           and record["group"]):
                 raise RuleError(Errors.E001.format(path=origin, line=line,
                                                    message="'group' must be a non-empty string"))
-            compiled.append((dict(record), rule, phrase_docs))
+            compiled.append((dict(record), rule, phrase_texts))
         if replace:
             self.clear()
         excluded = self.excluded_groups
-        for record, rule, phrase_docs in compiled:
+        for record, rule, phrase_texts in compiled:
             self._patterns.append(record)
             if record.get("group") in excluded:
                 continue
             key = f"{self.name}:{len(self._compiled)}:{rule.rule_id}"
-            if phrase_docs is not None:
-                self.phrase_matchers[self.phrase_matcher_attr].add(key, phrase_docs)
+            if phrase_texts is not None:
+                self.phrase_matchers[self.phrase_matcher_attr].add_texts(key, phrase_texts)
             elif (word_lists := as_word_lists(record["pattern"],
                                               max_expansion=_MAX_PHRASE_EXPANSION)) is not None:
                 attr, positions = word_lists
-                self.phrase_matchers[attr].add(key, [
-                    Doc(self.nlp.vocab, words=list(words))
-                    for words in itertools.product(*positions)
-                ])
+                self.phrase_matchers[attr].add_words(key, itertools.product(*positions))
             elif (anchor := _anchor_of(record["pattern"])) is not None:
                 attr, words, length = anchor
                 rule_matcher = Matcher(self.nlp.vocab)
                 rule_matcher.add(key, [record["pattern"]])
-                self._anchor_matchers[attr].add(key, [
-                    Doc(self.nlp.vocab, words=[word]) for word in words
-                ])
+                self._anchor_matchers[attr].add_words(key, [(word,) for word in words])
                 self._anchored_matchers[self.nlp.vocab.strings[key]] = (
                     rule_matcher, length, _annotations_needed(record["pattern"]))
             elif needs := _annotations_needed(record["pattern"]):

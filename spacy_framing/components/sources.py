@@ -65,7 +65,7 @@ from spacy.attrs import (
     TAG,
 )
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import Matcher
 from spacy.pipeline import Pipe
 from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc, Span, Token
@@ -73,7 +73,14 @@ from spacy.util import SimpleFrozenList
 
 from ..errors import SourceErrors, SourceWarnings
 from ..types import PathLikeStr, Pattern
-from ._rules import RuleError, check_rules, package_data_path, read_rules, write_rules
+from ._rules import (
+    LazyPhraseMatcher,
+    RuleError,
+    check_rules,
+    package_data_path,
+    read_rules,
+    write_rules,
+)
 
 SOURCE_LABEL = "SOURCE"
 SOURCE_TYPES: tuple[str, ...] = ("official", "expert", "media", "unnamed")
@@ -540,9 +547,9 @@ class _CompiledRules:
     def __init__(self, nlp: Language, name: str, rules: list[Pattern]) -> None:
         vocab = nlp.vocab
         self.matcher = Matcher(vocab)
-        self.lemmas = PhraseMatcher(vocab, attr="LEMMA")
-        self.phrases_lower = PhraseMatcher(vocab, attr="LOWER")
-        self.phrases_orth = PhraseMatcher(vocab, attr="ORTH")
+        self.lemmas = LazyPhraseMatcher(nlp, attr="LEMMA")
+        self.phrases_lower = LazyPhraseMatcher(nlp, attr="LOWER")
+        self.phrases_orth = LazyPhraseMatcher(nlp, attr="ORTH")
         self.records: dict[int, Pattern] = {}
         for index, rule in enumerate(rules):
             key = f"{name}|{rule['label']}|{rule['id']}|{index}"
@@ -554,28 +561,26 @@ class _CompiledRules:
                     # token in Python, the PhraseMatcher does not.
                     attr, phrases = spelled
                     target = self.phrases_lower if attr == "LOWER" else self.phrases_orth
-                    target.add(key, [Doc(vocab, words=words) for words in phrases])
+                    target.add_words(key, phrases)
                 else:
                     self.matcher.add(key, [rule["pattern"]])
             if "lemma" in rule:
                 words = rule["lemma"].split()
-                self.lemmas.add(key, [Doc(vocab, words=words, lemmas=words)])
+                self.lemmas.add_words(key, [words])
             lower_forms = [form.lower() for form in rule.get("forms", ())]
             if "lower" in rule:
                 lower_forms.append(rule["lower"].lower())
             if lower_forms:
-                self.phrases_lower.add(key, [nlp.make_doc(form) for form in lower_forms])
+                self.phrases_lower.add_texts(key, lower_forms)
             if "phrase" in rule:
                 phrase = rule["phrase"]
-                phrase_doc = nlp.make_doc(phrase)
                 if phrase != phrase.lower():
-                    self.phrases_orth.add(key, [phrase_doc])
+                    self.phrases_orth.add_texts(key, [phrase])
                 else:
-                    # The tokenizer splits some words by case ("u.s." vs "U.S."): add every
-                    # distinct tokenization of the usual casings.
-                    variants = {tuple(t.lower_ for t in nlp.make_doc(text)): nlp.make_doc(text)
-                                for text in (phrase, phrase.title(), phrase.upper())}
-                    self.phrases_lower.add(key, list(variants.values()))
+                    # The tokenizer splits some words by case ("u.s." vs "U.S."): add the
+                    # usual casings (matches are de-duplicated below).
+                    self.phrases_lower.add_texts(
+                        key, dict.fromkeys((phrase, phrase.title(), phrase.upper())))
 
     def __call__(self, doc: Doc) -> list[tuple[Pattern, int, int]]:
         matches = [*self.phrases_lower(doc), *self.phrases_orth(doc)]
