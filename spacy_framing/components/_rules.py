@@ -189,23 +189,23 @@ _GATE_ATTRS: dict[str, int] = {"ORTH": ORTH, "LOWER": LOWER, "LEMMA": LEMMA}
 
 
 class LazyPhraseMatcher:
-    """A spaCy ``PhraseMatcher`` whose phrases become Docs when a Doc first holds their
-    first word.
+    """A spaCy ``PhraseMatcher`` whose phrases become Docs when a Doc first holds one of
+    their words.
 
     Tokenizing thousands of rule phrases, and creating a vocabulary entry for each new
     word in them, is most of what building the framing components costs, while one
-    article holds the first words of few of them. Every phrase is added to the wrapped
+    article holds the longest word of few of them. Every phrase is added to the wrapped
     matcher before the first Doc that could match it is matched, so the matches are those
-    of a matcher built up front. A phrase whose first word the tokenizer might split
-    (anything but plain letters, or one of its special cases such as "cannot") is added up
-    front, as are all phrases on attributes other than ORTH, LOWER and LEMMA.
+    of a matcher built up front. A phrase without a word the tokenizer surely keeps whole
+    (plain letters, not one of its special cases such as "cannot") is added up front, as
+    are all phrases on attributes other than ORTH, LOWER and LEMMA.
     """
 
     def __init__(self, nlp: Language, attr: str = "ORTH") -> None:
         self.nlp = nlp
         self.attr = attr
         self.matcher = PhraseMatcher(nlp.vocab, attr=attr)
-        # first-word hash -> (key, phrase text or words) waiting for a Doc with that word
+        # gate-word hash -> (key, phrase text or words) waiting for a Doc with that word
         self._pending: dict[int, list[tuple[str, str | tuple[str, ...]]]] = {}
         self._keys: set[str] = set()
 
@@ -217,11 +217,13 @@ class LazyPhraseMatcher:
         """Phrases to tokenize with the pipeline's tokenizer."""
         special_cases = self.nlp.tokenizer.rules or {}
         for text in texts:
-            first = text.split(maxsplit=1)[0] if text.strip() else ""
             self._keys.add(key)
-            if self.attr in ("ORTH", "LOWER") and first.isalpha() \
-                    and first not in special_cases:
-                self._wait(first, key, text)
+            # A chunk of plain letters that is no special case is one token of the phrase
+            # as the tokenizer splits it; the longest is the rarest gate.
+            words = [chunk for chunk in text.split()
+                     if chunk.isalpha() and chunk not in special_cases]
+            if self.attr in ("ORTH", "LOWER") and words:
+                self._wait(max(words, key=len), key, text)
             else:
                 self.matcher.add(key, [self.nlp.make_doc(text)])
 
@@ -231,7 +233,7 @@ class LazyPhraseMatcher:
             words = tuple(words)
             self._keys.add(key)
             if self.attr in _GATE_ATTRS and words:
-                self._wait(words[0], key, words)
+                self._wait(max(words, key=len), key, words)
             else:
                 self.matcher.add(key, [self._words_doc(words)])
 
@@ -245,8 +247,8 @@ class LazyPhraseMatcher:
                     self.matcher.add(key, [phrase_doc])
         return list(self.matcher(doc)) if len(self.matcher) else []
 
-    def _wait(self, first: str, key: str, phrase: str | tuple[str, ...]) -> None:
-        word = first.lower() if self.attr == "LOWER" else first
+    def _wait(self, gate: str, key: str, phrase: str | tuple[str, ...]) -> None:
+        word = gate.lower() if self.attr == "LOWER" else gate
         self._pending.setdefault(self.nlp.vocab.strings.add(word), []).append((key, phrase))
 
     def _words_doc(self, words: tuple[str, ...]) -> Doc:
