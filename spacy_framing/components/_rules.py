@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import srsly
-from spacy.attrs import LEMMA, LOWER, ORTH
+from spacy.attrs import LEMMA, LOWER, NORM, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -185,7 +185,7 @@ def max_pattern_length(pattern: list[dict[str, Any]]) -> int | None:
 
 # --- phrases made into Docs on demand -------------------------------------------------
 
-_GATE_ATTRS: dict[str, int] = {"ORTH": ORTH, "LOWER": LOWER, "LEMMA": LEMMA}
+_GATE_ATTRS: dict[str, int] = {"ORTH": ORTH, "LOWER": LOWER, "NORM": NORM, "LEMMA": LEMMA}
 
 
 class LazyPhraseMatcher:
@@ -198,7 +198,9 @@ class LazyPhraseMatcher:
     matcher before the first Doc that could match it is matched, so the matches are those
     of a matcher built up front. A phrase without a word the tokenizer surely keeps whole
     (plain letters, not one of its special cases such as "cannot") is added up front, as
-    are all phrases on attributes other than ORTH, LOWER and LEMMA.
+    are all phrases on attributes other than ORTH, LOWER, NORM and LEMMA. On NORM the gate
+    is the word's norm as the vocabulary would give it (its lexeme's, or the vocabulary's
+    own NORM function for a new word).
     """
 
     def __init__(self, nlp: Language, attr: str = "ORTH") -> None:
@@ -222,7 +224,7 @@ class LazyPhraseMatcher:
             # as the tokenizer splits it; the longest is the rarest gate.
             words = [chunk for chunk in text.split()
                      if chunk.isalpha() and chunk not in special_cases]
-            if self.attr in ("ORTH", "LOWER") and words:
+            if self.attr in ("ORTH", "LOWER", "NORM") and words:
                 self._wait(max(words, key=len), key, text)
             else:
                 self.matcher.add(key, [self.nlp.make_doc(text)])
@@ -248,8 +250,20 @@ class LazyPhraseMatcher:
         return list(self.matcher(doc)) if len(self.matcher) else []
 
     def _wait(self, gate: str, key: str, phrase: str | tuple[str, ...]) -> None:
-        word = gate.lower() if self.attr == "LOWER" else gate
+        if self.attr == "LOWER":
+            word = gate.lower()
+        elif self.attr == "NORM":
+            word = self._norm(gate)
+        else:
+            word = gate
         self._pending.setdefault(self.nlp.vocab.strings.add(word), []).append((key, phrase))
+
+    def _norm(self, word: str) -> str:
+        vocab = self.nlp.vocab
+        if word in vocab:
+            return vocab[word].norm_
+        getter = (vocab.lex_attr_getters or {}).get(NORM)
+        return getter(word) if getter is not None else vocab[word].norm_
 
     def _words_doc(self, words: tuple[str, ...]) -> Doc:
         lemmas = list(words) if self.attr == "LEMMA" else None

@@ -190,6 +190,8 @@ class _Candidate:
 
 def _fold(text: str) -> str:
     """Accent-free spelling: "Türkiye" -> "Turkiye"."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 

@@ -535,6 +535,12 @@ class HedgeTagger(Pipe):
         return [(record, origin, index) for index, record in enumerate(records)]
 
     def _tokenize(self, text: str) -> list[str]:
+        # Words of plain letters that are no special case are tokens as they stand; the
+        # tokenizer (and a vocabulary entry per new word) is only needed for the rest.
+        chunks = text.split()
+        special_cases = self.nlp.tokenizer.rules or {}
+        if all(chunk.isalpha() and chunk not in special_cases for chunk in chunks):
+            return chunks
         return [token.text for token in self.nlp.tokenizer(text)]
 
     @staticmethod
