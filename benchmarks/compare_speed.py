@@ -10,10 +10,14 @@ processes, so interpreter start and every import count on each side:
 
 Each round runs the three once, in an order that rotates from round to round, so that a
 slow moment of a shared machine does not always hit the same side; medians are compared.
-A fourth figure, "warm", times both sides again inside one process whose imports are
-already done (baseline: load + parse; compare: load + parse + statistics + report), to
-separate the per-comparison cost from the one-off import cost. ``--breakdown`` times
-each stage of one comparison in a fresh process.
+Two more pairs separate the cost of loading, parsing and comparing from the one-off cost
+of Python imports (scikit-learn, scipy and pandas, which textacy imports too, take about
+1 s): "imports excluded" times both sides inside fresh processes from after their imports
+(the first load + parse, or comparison, of a process); "warm" times them again and again
+inside one process (baseline: load + parse; compare: load + build the framing components
++ parse + statistics + report), with a garbage collection before each timed run so that
+neither side pays for the other's discarded pipeline. ``--breakdown`` times each stage of
+one comparison in a fresh process.
 
     python benchmarks/compare_speed.py                        # the two seed articles
     python benchmarks/compare_speed.py a.txt b.txt --target China --format text --json
@@ -55,9 +59,36 @@ rendered = {"json": result.to_json, "text": result.to_text,
 sys.stdout.write(str(len(rendered)))
 """
 
+# Fresh processes that time only what follows their imports: the first load + parse (or
+# comparison) of the process, imports excluded.
+BASELINE_AFTER_IMPORTS = """
+import sys, time
+from pathlib import Path
+import spacy
+start = time.perf_counter()
+nlp = spacy.load(sys.argv[1])
+for path in sys.argv[2:]:
+    nlp(Path(path).read_text(encoding="utf-8"))
+print(time.perf_counter() - start)
+"""
+
+API_AFTER_IMPORTS = """
+import sys, time
+import importlib
+import spacy_framing
+import textacy.extract  # what framing_sources imports on its first Doc
+importlib.import_module("spacy_framing.compare.contrast")  # scikit-learn
+target, fmt, files = sys.argv[1], sys.argv[2], sys.argv[3:]
+start = time.perf_counter()
+result = spacy_framing.compare(files, target=target)
+{"json": result.to_json, "text": result.to_text, "markdown": result.to_markdown,
+ "html": result.to_html}[fmt]()
+print(time.perf_counter() - start)
+"""
+
 # Both sides inside one process after a first, untimed comparison has paid every import.
 WARM = """
-import json, statistics, sys, time
+import gc, json, statistics, sys, time
 from pathlib import Path
 import spacy
 import spacy_framing
@@ -78,6 +109,8 @@ times = {"baseline": [], "compare": []}
 for i in range(rounds):
     order = [("baseline", baseline), ("compare", comparison)]
     for name, run in (order if i % 2 == 0 else order[::-1]):
+        # Neither side pays for collecting the other's garbage (a discarded pipeline).
+        gc.collect()
         start = time.perf_counter()
         run()
         times[name].append(time.perf_counter() - start)
@@ -199,6 +232,13 @@ def main() -> None:
         shift = round_index % len(names)
         for name in names[shift:] + names[:shift]:
             times[name].append(_timed(sides[name]))
+    # The same pair, timed inside fresh processes after their imports.
+    inner = {"baseline": ["-c", BASELINE_AFTER_IMPORTS, model, *files],
+             "api": ["-c", API_AFTER_IMPORTS, options.target, options.format, *files]}
+    after_imports: dict[str, list[float]] = {name: [] for name in inner}
+    for round_index in range(options.rounds):
+        for name in (list(inner) if round_index % 2 == 0 else list(inner)[::-1]):
+            after_imports[name].append(float(_run(inner[name]).strip().splitlines()[-1]))
     load_after = os.getloadavg()[0]
 
     from spacy_framing.compare import DEFAULT_BOOTSTRAP, DEFAULT_PERMUTATIONS
@@ -215,10 +255,14 @@ def main() -> None:
         "cpus": os.cpu_count(),
         "load_average": [round(load_before, 2), round(load_after, 2)],
         "seconds": {name: _summary(samples) for name, samples in times.items()},
+        "after_imports_seconds": {name: _summary(samples)
+                                  for name, samples in after_imports.items()},
         "ratio": {name: round(statistics.median(times[name]) / base, 3)
                   for name in ("cli", "api")},
         "budget": BUDGET,
     }
+    figures["ratio"]["after_imports"] = round(
+        statistics.median(after_imports["api"]) / statistics.median(after_imports["baseline"]), 3)
     if not options.no_warm:
         warm = json.loads(_run(["-c", WARM, model, options.target, options.format,
                                 str(options.rounds), *files]).strip().splitlines()[-1])
@@ -246,6 +290,11 @@ def main() -> None:
         stats = figures["seconds"][name]
         ratio = "" if name == "baseline" else f"   ratio {figures['ratio'][name]:.2f}"
         print(f"{label:<44} median {stats['median']:5.2f} s  min {stats['min']:5.2f} s{ratio}")
+    inner_stats = figures["after_imports_seconds"]
+    print(f"{'fresh process, imports excluded':<44} compare "
+          f"{inner_stats['api']['median']:5.2f} s vs plain "
+          f"{inner_stats['baseline']['median']:5.2f} s   ratio "
+          f"{figures['ratio']['after_imports']:.2f}")
     if "warm" in figures["ratio"]:
         warm_stats = figures["warm_seconds"]
         print(f"{'warm process (imports already paid)':<44} compare "
