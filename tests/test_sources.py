@@ -179,6 +179,15 @@ def test_according_to(sources_nlp: Language) -> None:
     assert source.id_ == "sources.phrase.according_to"
 
 
+@pytest.mark.parametrize(("text", "cue"), [
+    ("Environmental groups panned the plan to widen the highway.", "panned"),
+    ("The ministry cited rising costs as the reason for the delay.", "cited"),
+])
+def test_stance_cues(sources_nlp: Language, text: str, cue: str) -> None:
+    (source,) = _sources(sources_nlp(text))
+    assert source._.cue.text == cue
+
+
 def test_belief_verb_needs_a_clause(sources_nlp: Language) -> None:
     doc = sources_nlp("Western diplomats believe the deal will hold. Diplomats believe in "
                       "patience.")
