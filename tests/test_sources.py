@@ -268,6 +268,9 @@ def test_short_name_resolves_to_full_name(sources_nlp: Language) -> None:
     ("Some Republicans said the review was over.", "Republicans", "unnamed"),
     ("Critics argued that the plan was rushed.", "Critics", "unnamed"),
     ("A source close to the negotiations said the talks had stalled.", "source", "unnamed"),
+    # A candidate's campaign is a party body; unions and associations are organisations.
+    ("Her campaign said the rally would go ahead.", "Her campaign", "official"),
+    ("The teachers' union said the strike would go ahead.", "teachers' union", "expert"),
     ("Reuters reported that the mine would close.", "Reuters", "media"),
     ("The newspaper reported that three workers were hurt.", "newspaper", "media"),
     ("The New York Times reported on Sunday that the plant had been sold.",
