@@ -399,6 +399,20 @@ FAMILY_POSITIVES: list[tuple[str, str, str]] = [
      "The White House tried to force Congress to vote before the recess."),
     ("SILENCE", "silence.not_reached",
      "A spokeswoman for the ministry could not be reached on Sunday."),
+    ("LEGALITY", "legality.plea",
+     "The former aide pleaded guilty to lying to investigators in March."),
+    ("LEGALITY", "legality.found_guilty",
+     "The mayor was not under oath when he gave the interview."),
+    ("ESCALATION", "escalation.terrorism",
+     "The minister vowed to win the war on terror whatever the cost."),
+    ("SILENCE", "silence.no_position",
+     "The governor said she would not take a position on the bill until it was final."),
+    ("STRATEGIC_GAME", "game.positioning",
+     "The senator aligned herself with the critics of the pipeline deal."),
+    ("STRATEGIC_GAME", "game.splinter",
+     "A deep rift has opened in the caucus over the trade bill."),
+    ("BARGAINING_CHIP", "bargaining.walk_away",
+     "Officials warned they could walk away from the talks if the tariffs stayed."),
 ]
 
 
@@ -439,6 +453,9 @@ FAMILY_NEGATIVES: list[tuple[str, str]] = [
     ("STRATEGIC_GAME", "Prosecutors weighed an obstruction of justice charge against him."),
     ("STRATEGIC_GAME", "House Republicans gathered for their annual retreat in the mountains."),
     ("SILENCE", "Talks ended on Friday because an agreement could not be reached."),
+    # A war that a country prosecutes; terror attacks as the subject of a lawsuit.
+    ("LEGALITY", "The general said the war was prosecuted with too few troops."),
+    ("ESCALATION", "Families of the victims may sue the bank over the terrorist attacks."),
 ]
 
 
