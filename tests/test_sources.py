@@ -540,6 +540,18 @@ def test_home_state_for_office_holders(nlp_framing: Language) -> None:
     assert alone._.actor is None
 
 
+def test_home_state_for_named_people_typed_office_holders(nlp_framing: Language) -> None:
+    # A named person with no title is typed an office holder by default; the article's
+    # dominant state is theirs too (a candidate on the campaign trail).
+    text = ("Sen. Joan Pike, D-Ore., said the bill was dead. Rep. Carl Dunn (R-Texas) said "
+            "the vote would fail. The White House said the veto stood. At a rally, Marta "
+            "Quill said the deal was weak. Analysts said the fight would go on.")
+    by_speaker = {s._.speaker: s for s in _sources(nlp_framing(text))}
+    assert by_speaker["Marta Quill"]._.source_type == "official"
+    assert by_speaker["Marta Quill"]._.actor == "United States"
+    assert by_speaker["Analysts"]._.actor is None
+
+
 def test_organisations_are_no_state_actor(nlp_framing: Language) -> None:
     doc = nlp_framing("Sen. Joan Pike, D-Ore., said the bill was dead. Rep. Carl Dunn "
                       "(R-Texas) said the vote would fail. The White House said the veto "

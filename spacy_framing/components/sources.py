@@ -2243,7 +2243,9 @@ class _DocAttribution:
             if source.actor is None and source.source_type != "media" \
                     and not evidence.non_state and not evidence.private_org and (
                     evidence.official or evidence.former_official or evidence.state
-                    or self._unresolved_person(source)):
+                    or self._unresolved_person(source)
+                    # a named person typed an office holder by default (_classify)
+                    or (source.source_type == "official" and evidence.named_person)):
                 source.actor = home
 
 
