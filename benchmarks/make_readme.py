@@ -35,8 +35,8 @@ GOLD_SETS = {
     "check (A2 + A3)": ("basil_7f9c83f7", "basil_1ed4f378", "basil_ae243a95", "basil_a4f1d515",
                         "basil_0d10341a", "basil_3ae35b16", "basil_70c75d68"),
     "A4": ("basil_542cd22c", "basil_29ffd053", "basil_84b3c118", "basil_cad4bba5"),
-    "A5 (annotated after the rules were frozen)": ("basil_2b95d2cf", "basil_b4dbeda7",
-                                                   "basil_8dac6c12", "basil_0c78e748"),
+    "A5": ("basil_2b95d2cf", "basil_b4dbeda7",
+           "basil_8dac6c12", "basil_0c78e748"),
 }
 
 
