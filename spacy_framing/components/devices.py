@@ -79,6 +79,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy
 import srsly
 from spacy import util
 from spacy.attrs import LEMMA, LOWER, NORM, ORTH
@@ -517,6 +518,7 @@ class _WordIndex:
         self.strings = strings
         # attribute -> word hash -> (rule order, part index) pairs gated by that word
         self.parts: dict[str, dict[int, list[tuple[int, int]]]] = {}
+        self._keys: dict[str, numpy.ndarray] = {}
 
     def add(self, attr: str, words: Iterable[str], part: tuple[int, int]) -> None:
         by_word = self.parts.setdefault(attr, {})
@@ -531,11 +533,16 @@ class _WordIndex:
         attrs = list(self.parts)
         # to_array drops a dimension when there is one token or one attribute
         columns = doc.to_array([_WORD_ATTRS[attr] for attr in attrs]) \
-            .reshape(len(doc), len(attrs)).T.tolist()
+            .reshape(len(doc), len(attrs)).T
         for attr, values in zip(attrs, columns, strict=True):
             by_word = self.parts[attr]
-            for position, value in enumerate(values):
-                for order, index in by_word.get(value, ()):
+            # numpy finds the few tokens that gate any rule; Python visits only those
+            keys = self._keys.get(attr)
+            if keys is None or len(keys) != len(by_word):
+                keys = self._keys[attr] = numpy.fromiter(by_word, dtype=numpy.uint64,
+                                                         count=len(by_word))
+            for position in numpy.flatnonzero(numpy.isin(values, keys)).tolist():
+                for order, index in by_word[int(values[position])]:
                     hits.setdefault(order, {}).setdefault(index, []).append(position)
         return hits
 
