@@ -526,10 +526,14 @@ def test_named_state_outranks_a_look_alike_party(nlp_framing: Language) -> None:
     assert {s._.actor for s in _sources(doc)} == {"Norway"}
 
 
+# Three sources whose state the text names: the article's home state is the United States.
+US_OFFICE_HOLDERS = ("Sen. Joan Pike, D-Ore., said the bill was dead. Rep. Carl Dunn (R-Texas) "
+                     "said the vote would fail. The White House said the veto stood.")
+
+
 def test_home_state_for_office_holders(nlp_framing: Language) -> None:
-    text = ("Sen. Joan Pike, D-Ore., said the bill was dead. Rep. Carl Dunn (R-Texas) said "
-            "the vote would fail. The White House said the veto stood. The deputy attorney "
-            "general said the charges were serious. Analysts said the fight would go on.")
+    text = (US_OFFICE_HOLDERS + " The deputy attorney general said the charges were serious. "
+            "Analysts said the fight would go on.")
     by_speaker = {s._.speaker: s for s in _sources(nlp_framing(text))}
     assert by_speaker["deputy attorney general"]._.actor == "United States"
     # Experts and unnamed commentators get no state from the article.
@@ -543,9 +547,8 @@ def test_home_state_for_office_holders(nlp_framing: Language) -> None:
 def test_home_state_for_named_people_typed_office_holders(nlp_framing: Language) -> None:
     # A named person with no title is typed an office holder by default; the article's
     # dominant state is theirs too (a candidate on the campaign trail).
-    text = ("Sen. Joan Pike, D-Ore., said the bill was dead. Rep. Carl Dunn (R-Texas) said "
-            "the vote would fail. The White House said the veto stood. At a rally, Marta "
-            "Quill said the deal was weak. Analysts said the fight would go on.")
+    text = (US_OFFICE_HOLDERS + " At a rally, Marta Quill said the deal was weak. Analysts "
+            "said the fight would go on.")
     by_speaker = {s._.speaker: s for s in _sources(nlp_framing(text))}
     assert by_speaker["Marta Quill"]._.source_type == "official"
     assert by_speaker["Marta Quill"]._.actor == "United States"
@@ -553,9 +556,7 @@ def test_home_state_for_named_people_typed_office_holders(nlp_framing: Language)
 
 
 def test_organisations_are_no_state_actor(nlp_framing: Language) -> None:
-    doc = nlp_framing("Sen. Joan Pike, D-Ore., said the bill was dead. Rep. Carl Dunn "
-                      "(R-Texas) said the vote would fail. The White House said the veto "
-                      "stood. NATO said the alliance was united.")
+    doc = nlp_framing(US_OFFICE_HOLDERS + " NATO said the alliance was united.")
     (nato,) = [s for s in _sources(doc) if s.text == "NATO"]
     assert nato._.actor is None
     assert nato._.source_type == "official"

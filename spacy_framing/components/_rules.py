@@ -185,6 +185,13 @@ def max_pattern_length(pattern: list[dict[str, Any]]) -> int | None:
 
 # --- phrases made into Docs on demand -------------------------------------------------
 
+
+def is_whole_token(nlp: Language, chunk: str) -> bool:
+    """Whether the tokenizer surely keeps ``chunk`` (no spaces) as one token: plain letters
+    and not one of its special cases such as "cannot" (checked on every word of the bundled
+    rule files by a test)."""
+    return chunk.isalpha() and chunk not in (nlp.tokenizer.rules or {})
+
 _GATE_ATTRS: dict[str, int] = {"ORTH": ORTH, "LOWER": LOWER, "NORM": NORM, "LEMMA": LEMMA}
 
 
@@ -217,13 +224,10 @@ class LazyPhraseMatcher:
 
     def add_texts(self, key: str, texts: Iterable[str]) -> None:
         """Phrases to tokenize with the pipeline's tokenizer."""
-        special_cases = self.nlp.tokenizer.rules or {}
         for text in texts:
             self._keys.add(key)
-            # A chunk of plain letters that is no special case is one token of the phrase
-            # as the tokenizer splits it; the longest is the rarest gate.
-            words = [chunk for chunk in text.split()
-                     if chunk.isalpha() and chunk not in special_cases]
+            # The longest word that is surely one token of the phrase is the rarest gate.
+            words = [chunk for chunk in text.split() if is_whole_token(self.nlp, chunk)]
             if self.attr in ("ORTH", "LOWER", "NORM") and words:
                 self._wait(max(words, key=len), key, text)
             else:

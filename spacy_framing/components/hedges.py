@@ -78,6 +78,7 @@ from ._rules import (
     RuleError,
     as_word_lists,
     check_rules,
+    is_whole_token,
     max_pattern_length,
     package_data_path,
     read_rules,
@@ -538,8 +539,7 @@ class HedgeTagger(Pipe):
         # Words of plain letters that are no special case are tokens as they stand; the
         # tokenizer (and a vocabulary entry per new word) is only needed for the rest.
         chunks = text.split()
-        special_cases = self.nlp.tokenizer.rules or {}
-        if all(chunk.isalpha() and chunk not in special_cases for chunk in chunks):
+        if all(is_whole_token(self.nlp, chunk) for chunk in chunks):
             return chunks
         return [token.text for token in self.nlp.tokenizer(text)]
 
