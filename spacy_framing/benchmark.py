@@ -18,6 +18,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ from .texts import InputError, basil_text, decode_text, text_sha256
 SPAN_GROUP_OF_LABEL = {"HEDGE": "hedges", "BOOSTER": "hedges", "SOURCE": "sources"}
 """Labels outside this map are framing devices (``doc.spans["framing"]``)."""
 LEVELS: tuple[str, ...] = ("span_partial", "span_strict", "sentence")
-TEXT_FORMATS = ("text", "basil")
+TEXT_FORMATS = ("text", "basil", "allsides")
 
 
 @dataclass(frozen=True)
@@ -99,13 +100,43 @@ def _restore_text(record: dict[str, Any], texts_root: Path | None, where: str,
     if fmt not in TEXT_FORMATS:
         raise InputError(where, f"unknown source.format {fmt!r}; expected one of "
                          f"{', '.join(TEXT_FORMATS)}", line=line)
-    raw = decode_text(text_path.read_bytes(), text_path)
-    text = basil_text(json.loads(raw)) if fmt == "basil" else raw
+    if fmt == "allsides":
+        text = _jsonl_text(text_path, source.get("id"), where, line)
+    else:
+        raw = decode_text(text_path.read_bytes(), text_path)
+        text = basil_text(json.loads(raw)) if fmt == "basil" else raw
     expected = source.get("sha256")
     if expected and text_sha256(text) != expected:
         raise InputError(where, f"checksum mismatch for {source['path']}: the text differs "
                          "from the one this gold was annotated on", line=line)
     return text
+
+
+@lru_cache(maxsize=4)
+def _jsonl_texts(path: Path, mtime_ns: int) -> dict[str, str]:
+    """``id -> text`` of a JSONL corpus (AllSides layout); cached because a training corpus
+    refers to hundreds of records of the same file."""
+    texts: dict[str, str] = {}
+    raw = decode_text(path.read_bytes(), path)
+    for number, line in enumerate(raw.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise InputError(path, f"invalid JSON ({err.msg})", line=number) from err
+        if isinstance(record, dict) and isinstance(record.get("text"), str):
+            texts[str(record.get("id"))] = record["text"]
+    return texts
+
+
+def _jsonl_text(path: Path, record_id: Any, where: str, line: int) -> str:
+    if not isinstance(record_id, str) or not record_id:
+        raise InputError(where, "source.format \"allsides\" needs source.id", line=line)
+    texts = _jsonl_texts(path, path.stat().st_mtime_ns)
+    if record_id not in texts:
+        raise InputError(where, f"no record with id {record_id!r} in {path}", line=line)
+    return texts[record_id]
 
 
 def _parse_spans(record: dict[str, Any], text: str, where: str, line: int) -> list[GoldSpan]:

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import click
 
+from .cli_train import train_command
 from .texts import InputError, read_article
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -145,11 +146,15 @@ def _pipes_not_scored(labels: list[str] | None) -> tuple[str, ...]:
               show_default=True, help="framing_hedges profile: 'szeged' switches off the cue "
               "groups the Szeged corpus does not annotate (approximators, hearsay, weasel "
               "words, conditions).")
-@click.option("--model", default=None, help="spaCy model name or path.")
+@click.option("--model", default=None, help="spaCy model name or path (a folder written by "
+              "`framing train` is used as it is).")
+@click.option("--profile", type=click.Choice(["default", "rules"]), default="default",
+              show_default=True, help="'rules' scores the rule components without the "
+              "trained device model.")
 @_one_line_errors
 def benchmark(gold_paths: tuple[Path, ...], texts_root: Path | None, labels: str | None,
               output_format: str, n_errors: int, hedge_profile: str,
-              model: str | None) -> None:
+              model: str | None, profile: str) -> None:
     """Score the framing components (and a keyword baseline) against hand-annotated gold."""
     from . import load
     from .benchmark import format_text, read_gold, run_benchmark
@@ -160,7 +165,7 @@ def benchmark(gold_paths: tuple[Path, ...], texts_root: Path | None, labels: str
     if not golds:
         raise click.ClickException("no usable gold records")
     label_list = [x.strip() for x in labels.split(",") if x.strip()] if labels else None
-    nlp = load(model, exclude=_pipes_not_scored(label_list),
+    nlp = load(model, profile=profile, exclude=_pipes_not_scored(label_list),
                framing_hedges={"profile": hedge_profile})
     result = run_benchmark(nlp, golds, labels=label_list, errors=n_errors)
     result["hedge_profile"] = hedge_profile
@@ -341,6 +346,9 @@ def analyze_command(inputs: tuple[Path, ...], output: Path, text_field: str,
         signal.signal(signal.SIGTERM, previous)
     click.echo(f"framing: {result.summary_line()}", err=True)
     click.echo(f"framing: wrote {output}", err=True)
+
+
+main.add_command(train_command)
 
 
 if __name__ == "__main__":

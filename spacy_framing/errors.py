@@ -6,6 +6,9 @@ from spacy.errors import ErrorsWithCodes
 class Warnings(metaclass=ErrorsWithCodes):
     W001 = ("[{component}] The pipeline has no dependency parse; {component} needs one "
             "and will leave doc.spans['{key}'] empty. Add a parser (e.g. en_core_web_sm).")
+    W002 = ("The trained '{model}' model listens to en_core_web_sm 3.8's tok2vec, which this "
+            "pipeline does not have; framing devices come from the rules alone. Load "
+            "en_core_web_sm, or train on your base model with `framing train`.")
 
 
 class Errors(metaclass=ErrorsWithCodes):
