@@ -30,14 +30,14 @@ SOURCE's paragraph.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import sys
+import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any
-
-from spacy_framing.texts import basil_text, text_sha256
 
 HERE = Path(__file__).resolve().parent
 DRAW = HERE / "draw.jsonl"
@@ -68,27 +68,44 @@ def draw() -> dict[str, dict[str, Any]]:
     return {entry["id"]: entry for entry in entries}
 
 
-@cache
-def _allsides(path: str) -> dict[str, str]:
-    wanted = {e["source"]["id"] for e in draw().values() if e["source"]["format"] == "allsides"}
+def _read_texts(entries: list[dict[str, Any]]) -> dict[str, str]:
+    from spacy_framing.texts import basil_text, text_sha256
+
+    wanted = {e["source"]["id"]: e["id"] for e in entries
+              if e["source"]["format"] == "allsides"}
     texts: dict[str, str] = {}
-    with (shared_root() / path).open(encoding="utf-8") as lines:
-        for line in lines:
-            record = json.loads(line)
-            if record["id"] in wanted:
-                texts[record["id"]] = record["text"]
+    paths = {e["source"]["path"] for e in entries if e["source"]["format"] == "allsides"}
+    for path in paths:
+        with (shared_root() / path).open(encoding="utf-8") as lines:
+            for line in lines:
+                record = json.loads(line)
+                if record["id"] in wanted:
+                    texts[wanted[record["id"]]] = record["text"]
+    for entry in entries:
+        source = entry["source"]
+        if source["format"] != "allsides":
+            article = json.loads((shared_root() / source["path"]).read_text("utf-8"))
+            texts[entry["id"]] = basil_text(article)
+        if text_sha256(texts[entry["id"]]) != source["sha256"]:
+            raise SystemExit(f"{entry['id']}: the shared text changed (sha256 mismatch)")
+    return texts
+
+
+@cache
+def _texts() -> dict[str, str]:
+    # Importing spaCy costs every call a second or two of CPU, so the drawn texts are
+    # checked once against their sha256 and kept in a cache outside the repository.
+    digest = hashlib.sha256(DRAW.read_bytes()).hexdigest()[:16]
+    cached = Path(tempfile.gettempdir()) / f"framing_annotate_{digest}.json"
+    if cached.exists():
+        return json.loads(cached.read_text(encoding="utf-8"))
+    texts = _read_texts(list(draw().values()))
+    cached.write_text(json.dumps(texts), encoding="utf-8")
     return texts
 
 
 def article_text(entry: dict[str, Any]) -> str:
-    source = entry["source"]
-    if source["format"] == "allsides":
-        text = _allsides(source["path"])[source["id"]]
-    else:
-        text = basil_text(json.loads((shared_root() / source["path"]).read_text("utf-8")))
-    if text_sha256(text) != source["sha256"]:
-        raise SystemExit(f"{entry['id']}: the shared text changed (sha256 mismatch)")
-    return text
+    return _texts()[entry["id"]]
 
 
 def paragraphs(text: str, end: int) -> list[tuple[int, int]]:

@@ -124,6 +124,11 @@ def split_of(story: str, seed: int = SEED) -> str:
     return SPLIT_SHARES[-1][0]
 
 
+def _story_key(record: dict[str, Any]) -> str:
+    month = record["date"][:7] or f"undated-{record['id']}"
+    return f"{record['topic']}:{month}"
+
+
 def _draw_cell(records: list[dict[str, Any]], quota: int, rng: random.Random
                ) -> list[dict[str, Any]]:
     by_year: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -148,8 +153,13 @@ def _draw_cell(records: list[dict[str, Any]], quota: int, rng: random.Random
     return taken
 
 
-def draw_allsides(root: Path, per_cell: int, rng: random.Random) -> list[dict[str, Any]]:
-    """The stratified AllSides sample, as draw entries."""
+def draw_allsides(root: Path, per_cell: int, rng: random.Random, *,
+                  skip_ids: set[str] | None = None, skip_stories: set[str] | None = None
+                  ) -> list[dict[str, Any]]:
+    """The stratified AllSides sample, as draw entries; articles in ``skip_ids`` and
+    stories (topic and month) in ``skip_stories`` are never drawn."""
+    skip_ids = skip_ids or set()
+    skip_stories = skip_stories or set()
     cells: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     seen_titles: set[str] = set()
     with (root / ALLSIDES).open(encoding="utf-8") as lines:
@@ -157,6 +167,8 @@ def draw_allsides(root: Path, per_cell: int, rng: random.Random) -> list[dict[st
             record = json.loads(line)
             text = record["text"]
             if not MIN_CHARS <= len(text) <= MAX_CHARS or record["title"] in seen_titles:
+                continue
+            if record["id"] in skip_ids or _story_key(record) in skip_stories:
                 continue
             seen_titles.add(record["title"])
             family = family_of(record)
@@ -167,8 +179,7 @@ def draw_allsides(root: Path, per_cell: int, rng: random.Random) -> list[dict[st
         for bias in BIASES:
             for record in _draw_cell(sorted(cells[(family, bias)], key=lambda r: r["id"]),
                                      per_cell, rng):
-                month = record["date"][:7] or f"undated-{record['id']}"
-                story = f"{record['topic']}:{month}"
+                story = _story_key(record)
                 text = record["text"]
                 entries.append({
                     "id": record["id"],
@@ -214,10 +225,24 @@ def main() -> None:
     parser.add_argument("--basil-events", type=int, default=10)
     parser.add_argument("--output", type=Path,
                         default=Path(__file__).with_name("draw.jsonl"))
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--exclude", type=Path, action="append", default=[],
+                        help="an earlier draw whose articles and stories this one avoids")
     args = parser.parse_args()
-    rng = random.Random(SEED)
+    rng = random.Random(args.seed)
     root = shared_root()
-    entries = draw_allsides(root, args.per_cell, rng) + draw_basil(root, args.basil_events, rng)
+    excluded_ids: set[str] = set()
+    excluded_stories: set[str] = set()
+    for path in args.exclude:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                earlier = json.loads(line)
+                excluded_ids.add(earlier["id"])
+                excluded_stories.add(earlier["story"])
+    entries = draw_allsides(root, args.per_cell, rng, skip_ids=excluded_ids,
+                            skip_stories=excluded_stories)
+    if args.basil_events:
+        entries += draw_basil(root, args.basil_events, rng)
     # The annotation order is a seeded shuffle, so any prefix of it stays stratified.
     rng.shuffle(entries)
     with args.output.open("w", encoding="utf-8") as out:
