@@ -20,6 +20,7 @@ import json
 import os
 import random
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -36,6 +37,7 @@ from spacy_framing.training.run import MERGE_NAME, SPANCAT_NAME
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "benchmarks" / "corpus" / "annotations"
 GOLD = ROOT / "benchmarks" / "gold"
+FROZEN = ROOT / "benchmarks" / "corpus" / "frozen" / "adjudicated"
 RESULTS = ROOT / "benchmarks" / "results"
 PACKAGE_MODEL = ROOT / "spacy_framing" / "models" / "devices"
 SEED = 20261206
@@ -100,6 +102,8 @@ def ship(pipeline: Path) -> None:
 def _golds(name: str, root: Path) -> list[Any]:
     if name == "gold":
         docs, errors = read_gold([GOLD], texts_root=root)
+    elif name == "frozen":
+        docs, errors = read_gold([FROZEN], texts_root=root)
     else:
         docs, errors = read_gold([CORPUS], texts_root=root)
         docs = [d for d in docs if d.meta.get("split") == name]
@@ -132,7 +136,8 @@ def score(model: str | None, sets: list[str]) -> dict[str, Any]:
             print(f"{name:<5} {variant:<7} docs={result['documents']:>3} "
                   f"P={micro['p']:.3f} R={micro['r']:.3f} F1={micro['f']:.3f} "
                   f"sentence F1={result['micro']['sentence']['f']:.3f} "
-                  f"baseline F1={result['baseline']['micro']['span_partial']['f']:.3f}")
+                  f"baseline F1={result['baseline']['micro']['span_partial']['f']:.3f}",
+                  file=sys.stderr)
     return results
 
 
@@ -147,7 +152,7 @@ def main() -> None:
     score_parser = commands.add_parser("score")
     score_parser.add_argument("--model", default=None)
     score_parser.add_argument("--sets", default="dev,test,gold")
-    score_parser.add_argument("--output", type=Path, default=RESULTS / "devices_model.json")
+    score_parser.add_argument("--json", action="store_true", help="print one JSON object")
     curve_parser = commands.add_parser("curve")
     curve_parser.add_argument("--sizes", default="25,50,100,all")
     args = parser.parse_args()
@@ -159,8 +164,8 @@ def main() -> None:
         ship(args.pipeline)
     elif args.command == "score":
         results = score(args.model, args.sets.split(","))
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+        if args.json:
+            print(json.dumps(results))
     else:
         curve: list[dict[str, Any]] = []
         for size in args.sizes.split(","):

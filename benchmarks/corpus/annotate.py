@@ -43,6 +43,13 @@ HERE = Path(__file__).resolve().parent
 DRAW = HERE / "draw.jsonl"
 ANNOTATORS = ("B1", "B2", "B3", "B4", "B5", "B6")
 DOUBLE_EVERY = 6  # one row of annotators in six is annotated twice (about 17 %)
+# The frozen test set (benchmarks/corpus/frozen/): drawn and annotated after the model, the
+# rules and the merge policy were frozen; every article twice, then adjudicated.
+FROZEN = HERE / "frozen"
+FROZEN_ANNOTATORS = ("F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8")
+ADJUDICATORS = ("J1", "J2", "J3", "J4")
+SECOND_OFFSET = 3  # the second annotator of an article is three places further on
+SETTINGS = {"set": "corpus"}
 DEVICE_LABELS = ("LOSS_OF_INFLUENCE", "FAIT_ACCOMPLI", "BARGAINING_CHIP", "DILEMMA",
                  "STRATEGIC_GAME", "DEPENDENCY", "STABILITY", "ESCALATION", "LEGALITY",
                  "EMOTION", "SILENCE")
@@ -63,7 +70,7 @@ def shared_root() -> Path:
 
 @cache
 def draw() -> dict[str, dict[str, Any]]:
-    with DRAW.open(encoding="utf-8") as lines:
+    with draw_path().open(encoding="utf-8") as lines:
         entries = [json.loads(line) for line in lines if line.strip()]
     return {entry["id"]: entry for entry in entries}
 
@@ -95,7 +102,7 @@ def _read_texts(entries: list[dict[str, Any]]) -> dict[str, str]:
 def _texts() -> dict[str, str]:
     # Importing spaCy costs every call a second or two of CPU, so the drawn texts are
     # checked once against their sha256 and kept in a cache outside the repository.
-    digest = hashlib.sha256(DRAW.read_bytes()).hexdigest()[:16]
+    digest = hashlib.sha256(draw_path().read_bytes()).hexdigest()[:16]
     cached = Path(tempfile.gettempdir()) / f"framing_annotate_{digest}.json"
     if cached.exists():
         return json.loads(cached.read_text(encoding="utf-8"))
@@ -121,8 +128,14 @@ def paragraphs(text: str, end: int) -> list[tuple[int, int]]:
     return ranges
 
 
+def draw_path() -> Path:
+    return FROZEN / "draw.jsonl" if SETTINGS["set"] == "frozen" else DRAW
+
+
 def queue(annotator: str) -> list[tuple[str, str]]:
     """(article id, role) in annotation order; role is "primary" or "second"."""
+    if SETTINGS["set"] == "frozen":
+        return _frozen_queue(annotator)
     index = ANNOTATORS.index(annotator)
     count = len(ANNOTATORS)
     items: list[tuple[int, str, str]] = []
@@ -135,7 +148,27 @@ def queue(annotator: str) -> list[tuple[str, str]]:
     return [(item_id, role) for _, item_id, role in sorted(items)]
 
 
+def _frozen_queue(annotator: str) -> list[tuple[str, str]]:
+    if annotator in ADJUDICATORS:
+        index, count = ADJUDICATORS.index(annotator), len(ADJUDICATORS)
+        return [(e["id"], "adjudicated") for e in sorted(draw().values(),
+                                                         key=lambda e: e["order"])
+                if e["order"] % count == index]
+    index, count = FROZEN_ANNOTATORS.index(annotator), len(FROZEN_ANNOTATORS)
+    items = []
+    for entry in sorted(draw().values(), key=lambda e: e["order"]):
+        if entry["order"] % count == index:
+            items.append((entry["id"], "primary"))
+        elif (entry["order"] + SECOND_OFFSET) % count == index:
+            items.append((entry["id"], "second"))
+    return items
+
+
 def output_file(annotator: str, role: str) -> Path:
+    if SETTINGS["set"] == "frozen":
+        if role == "adjudicated":
+            return FROZEN / "adjudicated" / f"{annotator}.jsonl"
+        return FROZEN / ("first" if role == "primary" else "second") / f"{annotator}.jsonl"
     folder = HERE / ("annotations" if role == "primary" else "second")
     return folder / f"{annotator}.jsonl"
 
@@ -288,6 +321,71 @@ def save(annotator: str, item_id: str, spec_path: Path) -> None:
           f"{len(spans)} spans {counts}")
 
 
+def _records(folder: Path) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for path in sorted(folder.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                record = json.loads(line)
+                found[record["meta"]["doc_id"]] = record
+    return found
+
+
+def _as_spec(text: str, paras: list[tuple[int, int]], start: int, end: int) -> dict[str, Any]:
+    p = next(i for i, (lo, hi) in enumerate(paras) if lo <= start < hi)
+    phrase = text[start:end]
+    n = text.count(phrase, paras[p][0], start) if phrase else 0
+    # count() counts non-overlapping hits; phrases here rarely overlap themselves
+    item: dict[str, Any] = {"text": phrase, "p": p}
+    if n:
+        item["n"] = n
+    return item
+
+
+def span_spec(text: str, paras: list[tuple[int, int]], span: dict[str, Any]) -> dict[str, Any]:
+    """A stored span back in the spec format (label, text, p, n and SOURCE parts)."""
+    item = {"label": span["label"], **_as_spec(text, paras, span["start"], span["end"])}
+    if span["label"] == "SOURCE":
+        item.update(type=span["source_type"], actor=span.get("actor"),
+                    speaker=span.get("speaker"),
+                    cue=_as_spec(text, paras, span["cue"]["start"], span["cue"]["end"]),
+                    content=[_as_spec(text, paras, c["start"], c["end"])
+                             for c in span.get("content") or []])
+    return item
+
+
+def adjudication_view(item_id: str) -> None:
+    """The article, the spans both annotators marked identically (a spec to start from),
+    and every span only one of them marked."""
+    entry = draw()[item_id]
+    text = article_text(entry)
+    paras = paragraphs(text, entry["region_end"])
+    first = _records(FROZEN / "first").get(item_id)
+    second = _records(FROZEN / "second").get(item_id)
+    if not first or not second:
+        raise SystemExit(f"{item_id}: not yet annotated twice")
+    show(item_id)
+
+    def key(span: dict[str, Any]) -> tuple[int, int, str]:
+        return span["start"], span["end"], span["label"]
+
+    a = {key(s): s for s in first["spans"]}
+    b = {key(s): s for s in second["spans"]}
+    agreed = [span_spec(text, paras, a[k]) for k in sorted(a.keys() & b.keys())]
+    print("\n# AGREED (both annotators, same offsets and label) -- a spec to start from:")
+    print(json.dumps({"spans": agreed}, ensure_ascii=False, indent=1))
+    for name, own, other in (("A", a, b), ("B", b, a)):
+        print(f"\n# ONLY {name} (keep what the codebook supports):")
+        for k in sorted(own.keys() - other.keys()):
+            print(json.dumps(span_spec(text, paras, own[k]), ensure_ascii=False))
+    masks = first["meta"].get("unannotated", [])
+    inner = [m for m in masks if m["what"] != "beyond the annotated region"]
+    if inner:
+        print("\n# UNANNOTATED in A: " + json.dumps(
+            [{**_as_spec(text, paras, m["start"], m["end"]), "what": m["what"]} for m in inner],
+            ensure_ascii=False))
+
+
 def status(annotator: str) -> list[tuple[str, str]]:
     todo = []
     done = {role: saved_ids(output_file(annotator, role)) for role in ("primary", "second")}
@@ -299,15 +397,19 @@ def status(annotator: str) -> list[tuple[str, str]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="annotate the training corpus")
+    parser.add_argument("--set", dest="annotation_set", choices=("corpus", "frozen"),
+                        default="corpus")
     commands = parser.add_subparsers(dest="command", required=True)
+    everyone = (*ANNOTATORS, *FROZEN_ANNOTATORS, *ADJUDICATORS)
     for name in ("next", "status"):
-        commands.add_parser(name).add_argument("annotator", choices=ANNOTATORS)
+        commands.add_parser(name).add_argument("annotator", choices=everyone)
     commands.add_parser("show").add_argument("id")
     save_parser = commands.add_parser("save")
-    save_parser.add_argument("annotator", choices=ANNOTATORS)
+    save_parser.add_argument("annotator", choices=everyone)
     save_parser.add_argument("id")
     save_parser.add_argument("spec", type=Path)
     args = parser.parse_args()
+    SETTINGS["set"] = args.annotation_set
     if args.command == "show":
         show(args.id)
     elif args.command == "save":
@@ -323,7 +425,10 @@ def main() -> None:
             item_id, role = todo[0]
             print(f"# next for {args.annotator}: {item_id} (role {role}; "
                   f"{total - len(todo)} of {total} done)")
-            show(item_id)
+            if role == "adjudicated":
+                adjudication_view(item_id)
+            else:
+                show(item_id)
     sys.stdout.flush()
 
 
