@@ -44,12 +44,21 @@ class Statement:
 
 
 def verb_statement(ix: DocIndex, i: int, record: Pattern | None = None) -> Statement | None:
+    """The statement made with the cue verb at token ``i``: "X said (that) ...",
+    "..., X said.", "X told Y ...", "..., saying ...", "urged X to ...".
+
+    ix (DocIndex): The Doc's index.
+    i (int): The verb's token index.
+    record (Pattern | None): Its CUE record; the one matched at ``i`` if not given.
+    RETURNS (Statement | None): The statement, or None when the verb reports none
+        (in a heading, hypothetical, negated, no source, no content for a belief verb).
+    """
     doc = ix.doc
     verb = doc[i]
     if ix.in_heading(i):
         return None
     quoted_cue = ix.in_quote(i)
-    if quoted_cue and not quote_opens_at_verb(ix, verb):
+    if quoted_cue and not _quote_opens_at_verb(ix, verb):
         return None
     record = record or ix.cues.get(i)
     if record is None:
@@ -59,7 +68,7 @@ def verb_statement(ix: DocIndex, i: int, record: Pattern | None = None) -> State
                                 for child in verb.children):
         # "to say", "did not say", "could argue", "if she believes": no statement made.
         return None
-    subject = find_subject(ix, verb)
+    subject = _find_subject(ix, verb)
     head = verb.head
     if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "conj") and head.head.i < verb.i \
             and ((head.dep_ == "ccomp" and head.head.i in ix.cues)
@@ -68,7 +77,7 @@ def verb_statement(ix: DocIndex, i: int, record: Pattern | None = None) -> State
         # "X said he would skip it, calling it an affront", "X rejected it before Y
         # spoke, saying ...": the participle is the main clause's, though the parser
         # hangs it on the clause before it.
-        subject = find_subject(ix, head.head) or subject
+        subject = _find_subject(ix, head.head) or subject
     if subject is None:
         return None
     if any(child.dep_ in ("preconj", "det") and child.lower_ in ix.words.negative_determiners
@@ -77,13 +86,13 @@ def verb_statement(ix: DocIndex, i: int, record: Pattern | None = None) -> State
     if subject.lower_ in ix.words.person_pronouns | ix.words.group_pronouns and any(
             c.pos_ == "PRON" for c in subject.conjuncts):
         return None  # "he or she believes": generic
-    heads = source_heads(ix, subject)
+    heads = _source_heads(ix, subject)
     for sibling in subject.head.children:
         # "the United States, South Korea, and NATO express alarm": a coordination the
         # parser split into several subjects.
         if sibling.dep_ == "nsubj" and sibling.i != subject.i \
                 and not ix.in_quote(sibling.i):
-            heads.extend(h for h in source_heads(ix, sibling) if h not in heads)
+            heads.extend(h for h in _source_heads(ix, sibling) if h not in heads)
     if not heads:
         return None
     cue_end = i + 1
@@ -93,17 +102,17 @@ def verb_statement(ix: DocIndex, i: int, record: Pattern | None = None) -> State
     statement = Statement(cue=(i, cue_end), cue_id=record["id"],
                            cue_class=record.get("class", "speech"), method="indirect",
                            heads=heads, anchor=i, quoted_cue=quoted_cue)
-    statement.contents = clause_content(ix, verb, heads)
+    statement.contents = _clause_content(ix, verb, heads)
     if not statement.contents and "object" in record:
         if any(child.dep_ == "neg" for child in verb.children):
             return None  # "has not confirmed the presence": nothing was stated
-        contents = object_content(ix, verb, record, heads)
+        contents = _object_content(ix, verb, record, heads)
         if contents is None:
             return None  # "called him" (on the phone), not "called for ..."
         statement.object_contents = contents
     head = verb.head
     if not statement.contents and head.i < verb.i and head.i in ix.cues \
-            and is_trailing_report(ix, head, verb):
+            and _is_trailing_report(ix, head, verb):
         # "X said ..., agency Y reported": Y reports X's statement.
         statement.content_from = head.i
     if not statement.contents and statement.cue_class == "cognition":
@@ -111,7 +120,7 @@ def verb_statement(ix: DocIndex, i: int, record: Pattern | None = None) -> State
     return statement
 
 
-def quote_opens_at_verb(ix: DocIndex, verb: Token) -> bool:
+def _quote_opens_at_verb(ix: DocIndex, verb: Token) -> bool:
     """'X “has confirmed that ...”': a quotation that opens between the subject and
     its verb, with only auxiliaries and adverbs before the verb inside it."""
     segment = ix.segments[ix.segment_at(verb.i)]
@@ -126,7 +135,7 @@ def quote_opens_at_verb(ix: DocIndex, verb: Token) -> bool:
         and ix.sent_index(subject.i) == ix.sent_index(segment.open_mark)
 
 
-def find_subject(ix: DocIndex, verb: Token) -> Token | None:
+def _find_subject(ix: DocIndex, verb: Token) -> Token | None:
     node = verb
     for _ in range(4):
         subjects = [child for child in node.children
@@ -154,7 +163,7 @@ def find_subject(ix: DocIndex, verb: Token) -> Token | None:
     return None
 
 
-def source_heads(ix: DocIndex, token: Token) -> list[int]:
+def _source_heads(ix: DocIndex, token: Token) -> list[int]:
     heads: list[int] = []
     low, high = ix.paragraph_bounds(token.i)
     for candidate in (token, *(c for c in token.conjuncts if low <= c.i < high)):
@@ -165,6 +174,9 @@ def source_heads(ix: DocIndex, token: Token) -> list[int]:
 
 
 def accept_source(ix: DocIndex, token: Token) -> int | None:
+    """The token that heads the source ``token`` stands for ("one of the officials" ->
+    "officials", "a statement from the ministry" -> "ministry"), or None when it is no
+    source (the writer's voice, a date, a dateline, a word inside a quote)."""
     if ix.in_quote(token.i):
         return None
     lower = token.lower_
@@ -181,7 +193,7 @@ def accept_source(ix: DocIndex, token: Token) -> int | None:
     if lower in ix.words.non_source_words or token.pos_ == "PRON":
         return None
     if token.i in ix.documents:
-        return document_author(ix, token)
+        return _document_author(ix, token)
     if token.ent_type_ in _NON_NAME_ENT_TYPES or token.like_num:
         return None
     if token.is_upper and len(token) > 2 and token.i + 1 < len(ix.doc) \
@@ -202,7 +214,7 @@ def accept_source(ix: DocIndex, token: Token) -> int | None:
     return None
 
 
-def document_author(ix: DocIndex, token: Token) -> int | None:
+def _document_author(ix: DocIndex, token: Token) -> int | None:
     """'a statement from the ministry', 'the ministry's statement', 'a Kremlin
     statement': the author is the source."""
     for child in token.children:
@@ -220,18 +232,18 @@ def document_author(ix: DocIndex, token: Token) -> int | None:
     return token.i
 
 
-def clause_content(ix: DocIndex, verb: Token, heads: Sequence[int]) -> list[tuple[int, int]]:
+def _clause_content(ix: DocIndex, verb: Token, heads: Sequence[int]) -> list[tuple[int, int]]:
     doc = ix.doc
     contents: list[tuple[int, int]] = []
     low, high = ix.paragraph_bounds(verb.i)
     for child in verb.children:
         if child.dep_ != "ccomp" or child.i in heads:
             continue
-        if is_trailing_report(ix, verb, child):
+        if _is_trailing_report(ix, verb, child):
             continue  # "..., X said, news agency Y reported": Y's own statement
         start, end = trim(doc, max(child.left_edge.i, low),
                            min(child.right_edge.i + 1, high), quotes=False)
-        start, end = skip_complementizer(ix, start, end)
+        start, end = _skip_complementizer(ix, start, end)
         if end > start:
             contents.append((start, end))
     if len(contents) > 1:
@@ -246,7 +258,7 @@ def clause_content(ix: DocIndex, verb: Token, heads: Sequence[int]) -> list[tupl
     # "..., X said." / "..., say analysts.": the attribution follows the reported
     # clause after a comma (parsed as parataxis, ccomp or even a conjunct).
     tacked_on = verb.dep_ in ("parataxis", "ccomp", "conj") \
-        and after_comma(ix, verb) \
+        and _after_comma(ix, verb) \
         and not any(child.dep_ == "mark" for child in verb.children) \
         and any(child.dep_ == "nsubj" for child in verb.children)
     if tacked_on and head is not verb and verb.i > head.i \
@@ -258,7 +270,7 @@ def clause_content(ix: DocIndex, verb: Token, heads: Sequence[int]) -> list[tupl
     return contents
 
 
-def object_content(ix: DocIndex, verb: Token, record: Pattern,
+def _object_content(ix: DocIndex, verb: Token, record: Pattern,
                     heads: Sequence[int]) -> list[tuple[int, int]] | None:
     """The object and complements after a stance verb, as listed in the record's
     ``object`` (dependency labels; "prep:for" is a preposition by its word, "xcomp:to"
@@ -309,19 +321,19 @@ def object_content(ix: DocIndex, verb: Token, record: Pattern,
     return [(start, end)]
 
 
-def is_trailing_report(ix: DocIndex, verb: Token, child: Token) -> bool:
+def _is_trailing_report(ix: DocIndex, verb: Token, child: Token) -> bool:
     """A reporting clause tacked on after the statement, without "that"."""
     if child.i not in ix.cues or child.i < verb.i:
         return False
     if any(grandchild.dep_ == "mark" for grandchild in child.children):
         return False
-    if not after_comma(ix, child):
+    if not _after_comma(ix, child):
         return False
-    subject = find_subject(ix, child)
+    subject = _find_subject(ix, child)
     return subject is not None and subject.pos_ != "PRON"
 
 
-def after_comma(ix: DocIndex, verb: Token) -> bool:
+def _after_comma(ix: DocIndex, verb: Token) -> bool:
     """The clause headed by ``verb`` starts right after a comma."""
     left = verb.left_edge.i
     if ix.doc[left].text != ",":
@@ -329,7 +341,7 @@ def after_comma(ix: DocIndex, verb: Token) -> bool:
     return left >= 0 and ix.doc[left].text == ","
 
 
-def skip_complementizer(ix: DocIndex, start: int, end: int) -> tuple[int, int]:
+def _skip_complementizer(ix: DocIndex, start: int, end: int) -> tuple[int, int]:
     doc = ix.doc
     while start < end and doc[start].dep_ == "mark" \
             and doc[start].lower_ in ix.words.complementizers:
@@ -357,13 +369,13 @@ def noun_statement(ix: DocIndex, i: int) -> Statement | None:
             clause = child
     if source is None or clause is None:
         return None
-    heads = source_heads(ix, source)
+    heads = _source_heads(ix, source)
     if not heads:
         return None
     low, high = ix.paragraph_bounds(i)
     start, end = trim(doc, max(clause.left_edge.i, low), min(clause.right_edge.i + 1, high),
                        quotes=False)
-    start, end = skip_complementizer(ix, start, end)
+    start, end = _skip_complementizer(ix, start, end)
     if end <= start:
         return None
     record = ix.noun_cues[i]
@@ -372,6 +384,9 @@ def noun_statement(ix: DocIndex, i: int) -> Statement | None:
 
 
 def phrase_statement(ix: DocIndex, record: Pattern, start: int, end: int) -> Statement | None:
+    """The statement of a phrase cue ("according to X", "citing X") whose last token
+    governs the source; its content is the rest of the clause, or the cue verb's it
+    hangs on ("X said, citing Y")."""
     doc = ix.doc
     if ix.in_quote(start) or ix.in_heading(start):
         return None
@@ -383,7 +398,7 @@ def phrase_statement(ix: DocIndex, record: Pattern, start: int, end: int) -> Sta
             break
     if source is None:
         return None
-    heads = source_heads(ix, source)
+    heads = _source_heads(ix, source)
     if not heads:
         return None
     statement = Statement(cue=(start, end), cue_id=record["id"], cue_class="speech",

@@ -81,7 +81,7 @@ def make_source(ix: DocIndex, head: int, statement: Statement,
     if token.lower_ in ix.words.pronouns:
         return Source(head, head + 1, head, statement.cue, contents, rule_id, "pronoun",
                       plural=token.lower_ in ix.words.group_pronouns)
-    start, end, kind = mention_bounds(ix, token)
+    start, end, kind = _mention_bounds(ix, token)
     if end <= start:
         return None
     evidence = mention_evidence(ix, token, start, end, kind)
@@ -96,23 +96,23 @@ def make_source(ix: DocIndex, head: int, statement: Statement,
                   group_key=group_key)
 
 
-def mention_bounds(ix: DocIndex, token: Token) -> tuple[int, int, str]:
+def _mention_bounds(ix: DocIndex, token: Token) -> tuple[int, int, str]:
     """The speaker mention: a person's name, an institution with its premodifiers, or
     a group noun with its premodifiers."""
     doc = ix.doc
     proper = token.pos_ == "PROPN"
     named_elsewhere = proper and token.lower_ in ix.person_words and (
-        token.i not in ix.roles or person_over_media(ix, token.i))
+        token.i not in ix.roles or _person_over_media(ix, token.i))
     unknown_name = proper and token.i not in ix.roles \
         and token.ent_type_ not in ("ORG", "GPE", "NORP", "FAC") \
-        and not is_media_name(ix, token.i)
-    outlet = is_media_name(ix, token.i) and token.lower_ not in ix.full_name_words
+        and not _is_media_name(ix, token.i)
+    outlet = _is_media_name(ix, token.i) and token.lower_ not in ix.full_name_words
     if (token.ent_type_ == "PERSON" and not outlet) or known_surname(ix, token) \
             or named_elsewhere or unknown_name:
-        start, end = entity_bounds(doc, token.i) if token.ent_type_ == "PERSON" \
+        start, end = _entity_bounds(doc, token.i) if token.ent_type_ == "PERSON" \
             else propn_run(doc, token.i)
         start, end = ix.clean_name(start, end, token.i)
-        if token.ent_type_ != "PERSON" and looks_institutional(ix, start, end):
+        if token.ent_type_ != "PERSON" and _looks_institutional(ix, start, end):
             return (*nominal_bounds(ix, token), "institution")
         return start, end, "person"
     kind = "group"
@@ -126,9 +126,9 @@ def mention_bounds(ix: DocIndex, token: Token) -> tuple[int, int, str]:
     return start, end, kind
 
 
-def looks_institutional(ix: DocIndex, start: int, end: int) -> bool:
+def _looks_institutional(ix: DocIndex, start: int, end: int) -> bool:
     return any(i in ix.roles and ix.roles[i][0]["entity"] == "institution"
-               and not person_over_media(ix, i) for i in range(start, end))
+               and not _person_over_media(ix, i) for i in range(start, end))
 
 
 def known_surname(ix: DocIndex, token: Token) -> bool:
@@ -138,7 +138,7 @@ def known_surname(ix: DocIndex, token: Token) -> bool:
         and token.lower_ in ix.person_words and token.i not in ix.roles
 
 
-def person_over_media(ix: DocIndex, i: int) -> bool:
+def _person_over_media(ix: DocIndex, i: int) -> bool:
     """A one-word outlet name that is also the surname of a person named in full in
     the document ("Fox" after "Vicente Fox")."""
     role = ix.roles.get(i)
@@ -146,12 +146,13 @@ def person_over_media(ix: DocIndex, i: int) -> bool:
         and ix.doc[i].lower_ in ix.full_name_words
 
 
-def is_media_name(ix: DocIndex, i: int) -> bool:
+def _is_media_name(ix: DocIndex, i: int) -> bool:
     role = ix.roles.get(i)
     return role is not None and role[0]["type"] == "media"
 
 
 def nominal_bounds(ix: DocIndex, token: Token) -> tuple[int, int]:
+    """A noun mention with its premodifiers and entity, without determiners."""
     doc = ix.doc
     start = token.i
     for child in token.lefts:
@@ -159,7 +160,7 @@ def nominal_bounds(ix: DocIndex, token: Token) -> tuple[int, int]:
             start = min(start, child.left_edge.i)
     end = token.i + 1
     if token.ent_type_:
-        ent_start, ent_end = entity_bounds(doc, token.i)
+        ent_start, ent_end = _entity_bounds(doc, token.i)
         start, end = min(start, ent_start), max(end, ent_end)
     low, _ = ix.paragraph_bounds(token.i)
     start = max(start, low)
@@ -169,7 +170,7 @@ def nominal_bounds(ix: DocIndex, token: Token) -> tuple[int, int]:
     return start, end
 
 
-def descriptor(ix: DocIndex, token: Token, start: int, end: int) -> list[int]:
+def _descriptor(ix: DocIndex, token: Token, start: int, end: int) -> list[int]:
     """Tokens describing the mention: premodifiers, appositions, relative clauses and
     prepositional attachments, inside the sentence and outside quotes."""
     sent = ix.sent_index(token.i)
@@ -206,11 +207,20 @@ def descriptor(ix: DocIndex, token: Token, start: int, end: int) -> list[int]:
 
 
 def mention_evidence(ix: DocIndex, token: Token, start: int, end: int, kind: str) -> Evidence:
+    """What a mention, its descriptors and the roles and actors in them say.
+
+    ix (DocIndex): The Doc's index.
+    token (Token): The mention's head.
+    start (int): The mention's first token.
+    end (int): The token after the mention.
+    kind (str): "person", "group" or "institution".
+    RETURNS (Evidence): Flags for the source type, and actors by priority.
+    """
     doc = ix.doc
     # Flags and actors found so far; the Evidence is made once they are all in.
     flags: dict[str, bool] = {}
     actors: list[tuple[int, int, str]] = []
-    tokens = descriptor(ix, token, start, end)
+    tokens = _descriptor(ix, token, start, end)
     if kind == "person":
         flags["named_person"] = True
     elif token.ent_type_ in ("ORG", "FAC") or (token.pos_ == "PROPN" and kind != "group"):
@@ -275,7 +285,7 @@ def mention_evidence(ix: DocIndex, token: Token, start: int, end: int, kind: str
         elif role_type == "expert":
             flags["expert"] = True
         elif role_type == "official":
-            if entity == "person" and is_former(ix, role_end - 1):
+            if entity == "person" and _is_former(ix, role_end - 1):
                 flags["former_official"] = True
             else:
                 flags["official"] = True
@@ -286,7 +296,7 @@ def mention_evidence(ix: DocIndex, token: Token, start: int, end: int, kind: str
         if speaks_for and doc[i].ent_type_ == "ORG" and i not in ix.actor_at \
                 and i not in ix.affiliation_at and i not in ix.non_state_at \
                 and (i not in ix.roles or ix.roles[i][0]["type"] != "official") \
-                and affiliates(ix, doc[i], token):
+                and _affiliates(ix, doc[i], token):
             # "a Microsoft spokesperson", "a spokesman for the Lakeside Fund": the voice
             # of a company or association, not of the state.
             flags["private_org"] = True
@@ -300,7 +310,7 @@ def mention_evidence(ix: DocIndex, token: Token, start: int, end: int, kind: str
     return Evidence(**flags, actors=tuple(actors))
 
 
-def affiliates(ix: DocIndex, word: Token, head: Token) -> bool:
+def _affiliates(ix: DocIndex, word: Token, head: Token) -> bool:
     """``word`` names what ``head`` works for: its compound or possessor, or the
     object of "for/of/at" on it or on its apposition ("a spokesperson for X")."""
     node = word
@@ -313,7 +323,7 @@ def affiliates(ix: DocIndex, word: Token, head: Token) -> bool:
     return node.i == head.i
 
 
-def is_former(ix: DocIndex, role_token: int) -> bool:
+def _is_former(ix: DocIndex, role_token: int) -> bool:
     token = ix.doc[role_token]
     node = token
     for _ in range(4):
@@ -355,6 +365,7 @@ def full_name(ix: DocIndex, start: int, end: int) -> str:
 
 
 def person_mentions(ix: DocIndex, name: str) -> list[tuple[int, int]]:
+    """PERSON names in the Doc that are ``name`` or part of it ("Netanyahu")."""
     words = [w for w in name.lower().split() if w != "-"]
     lowered = name.lower()
     candidates = set(ix.person_index.get(words[0], ())) if words else set()
@@ -366,6 +377,8 @@ def person_mentions(ix: DocIndex, name: str) -> list[tuple[int, int]]:
 
 
 def classify(evidence: Evidence, source: Source) -> str:
+    """The source type (codebook §3) that ``evidence`` gives: "media", "unnamed",
+    "expert" or "official"."""
     if evidence.media_self:
         return "media"
     named = evidence.named_person or evidence.named_org or evidence.institution \
@@ -387,6 +400,7 @@ def classify(evidence: Evidence, source: Source) -> str:
 
 
 def is_descendant(token: Token, ancestor: Token) -> bool:
+    """Whether ``ancestor`` is ``token`` or above it in the parse."""
     node = token
     for _ in range(50):
         if node.i == ancestor.i:
@@ -397,7 +411,7 @@ def is_descendant(token: Token, ancestor: Token) -> bool:
     return False
 
 
-def entity_bounds(doc: Doc, i: int) -> tuple[int, int]:
+def _entity_bounds(doc: Doc, i: int) -> tuple[int, int]:
     start = i
     while start > 0 and doc[start].ent_iob_ == "I":
         start -= 1
@@ -421,6 +435,7 @@ def propn_run(doc: Doc, i: int) -> tuple[int, int]:
 
 
 def contains_run(haystack: list[str], needle: list[str]) -> bool:
+    """Whether ``needle`` occurs in ``haystack`` as consecutive items."""
     if not needle or len(needle) > len(haystack):
         return False
     width = len(needle)

@@ -8,6 +8,7 @@ act as quotation marks only in paragraphs without double ones (British style).
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy
@@ -37,7 +38,7 @@ class Segment:
     speech_like: bool = True
 
 
-def mark_orientation(doc: Doc, i: int) -> str:
+def _mark_orientation(doc: Doc, i: int) -> str:
     """'open', 'close' or '' from the spacing around a quote mark."""
     token = doc[i]
     space_before = i == 0 or bool(doc[i - 1].whitespace_) or doc[i - 1].is_space \
@@ -52,7 +53,13 @@ def mark_orientation(doc: Doc, i: int) -> str:
     return ""
 
 
-def find_segments(doc: Doc, paragraph_breaks: list[int]) -> list[Segment]:
+def find_segments(doc: Doc, paragraph_breaks: Sequence[int]) -> list[Segment]:
+    """The quoted runs of ``doc``, in text order, trimmed and marked speech-like or not.
+
+    doc (Doc): The Doc.
+    paragraph_breaks (Sequence[int]): Tokens of whitespace holding a line break.
+    RETURNS (list[Segment]): The segments with content.
+    """
     flags = doc.to_array([IS_QUOTE])
     mark_indices = [int(i) for i in numpy.flatnonzero(flags)] if len(doc) else []
     if not mark_indices:
@@ -88,17 +95,17 @@ def find_segments(doc: Doc, paragraph_breaks: list[int]) -> list[Segment]:
                 elif text in _DOUBLE_CLOSE:
                     kind = "close"
                 elif text in _DOUBLE_AMBIGUOUS:
-                    kind = mark_orientation(doc, i) or ("close" if open_at >= 0 else "open")
+                    kind = _mark_orientation(doc, i) or ("close" if open_at >= 0 else "open")
                 else:
                     continue
                 # Spacing overrides a curly mark typed the wrong way round, when the
                 # spacing agrees with whether a quote is open.
-                spaced = mark_orientation(doc, i)
+                spaced = _mark_orientation(doc, i)
                 if spaced and spaced != kind and text not in _DOUBLE_AMBIGUOUS \
                         and not (kind == "close" and open_at < 0):
                     kind = spaced if (spaced == "close") == (open_at >= 0) else kind
             else:
-                spaced = mark_orientation(doc, i)
+                spaced = _mark_orientation(doc, i)
                 if text in _SINGLE_OPEN | _SINGLE_AMBIGUOUS and spaced == "open":
                     kind = "open"
                 elif text in _SINGLE_CLOSE | _SINGLE_AMBIGUOUS and spaced == "close" \
@@ -135,6 +142,7 @@ def find_segments(doc: Doc, paragraph_breaks: list[int]) -> list[Segment]:
 
 
 def first_non_space(doc: Doc, start: int, end: int) -> int:
+    """The first token in [start, end) that is no whitespace, or -1."""
     for i in range(start, min(end, len(doc))):
         if not doc[i].is_space:
             return i
@@ -168,14 +176,16 @@ def trim(doc: Doc, start: int, end: int, *, quotes: bool = True) -> tuple[int, i
     if not quotes and end - start > 1:
         # A clause boundary can fall just inside a quotation's marks: drop a closing
         # mark at the start and an opening mark at the end.
-        if doc[start].is_quote and mark_orientation(doc, start) == "close":
+        if doc[start].is_quote and _mark_orientation(doc, start) == "close":
             return trim(doc, start + 1, end, quotes=False)
-        if doc[end - 1].is_quote and mark_orientation(doc, end - 1) == "open":
+        if doc[end - 1].is_quote and _mark_orientation(doc, end - 1) == "open":
             return trim(doc, start, end - 1, quotes=False)
     return start, end
 
 
 def flag_in_quote(doc: Doc, key: str, reported: list[tuple[int, int]]) -> None:
+    """Set ``Span._.in_quote`` on the spans of group ``key``: true inside one of the
+    (sorted) ``reported`` token ranges, false elsewhere."""
     if key not in doc.spans or not reported:
         return
     starts = [start for start, _ in reported]
