@@ -183,7 +183,7 @@ def _trailing_attribution(ix: DocIndex, segment: Segment) -> Statement | None:
         return None
     record = ix.cues[after]
     return Statement(cue=(after, after + 1), cue_id=record["id"], cue_class="speech",
-                      method="direct", heads=[head], anchor=after)
+                     method="direct", heads=[head], anchor=after)
 
 
 def _give(owners: list[int], segment: Segment, seg: int, statements: list[Statement],

@@ -100,8 +100,8 @@ def verb_statement(ix: DocIndex, i: int, record: Pattern | None = None) -> State
         if child.dep_ == "prt" and child.i == cue_end:
             cue_end += 1
     statement = Statement(cue=(i, cue_end), cue_id=record["id"],
-                           cue_class=record.get("class", "speech"), method="indirect",
-                           heads=heads, anchor=i, quoted_cue=quoted_cue)
+                          cue_class=record.get("class", "speech"), method="indirect",
+                          heads=heads, anchor=i, quoted_cue=quoted_cue)
     statement.contents = _clause_content(ix, verb, heads)
     if not statement.contents and "object" in record:
         if any(child.dep_ == "neg" for child in verb.children):
@@ -242,7 +242,7 @@ def _clause_content(ix: DocIndex, verb: Token, heads: Sequence[int]) -> list[tup
         if _is_trailing_report(ix, verb, child):
             continue  # "..., X said, news agency Y reported": Y's own statement
         start, end = trim(doc, max(child.left_edge.i, low),
-                           min(child.right_edge.i + 1, high), quotes=False)
+                          min(child.right_edge.i + 1, high), quotes=False)
         start, end = _skip_complementizer(ix, start, end)
         if end > start:
             contents.append((start, end))
@@ -374,13 +374,13 @@ def noun_statement(ix: DocIndex, i: int) -> Statement | None:
         return None
     low, high = ix.paragraph_bounds(i)
     start, end = trim(doc, max(clause.left_edge.i, low), min(clause.right_edge.i + 1, high),
-                       quotes=False)
+                      quotes=False)
     start, end = _skip_complementizer(ix, start, end)
     if end <= start:
         return None
     record = ix.noun_cues[i]
     return Statement(cue=(i, i + 1), cue_id=record["id"], cue_class="speech",
-                      method="noun", heads=heads, contents=[(start, end)], anchor=i)
+                     method="noun", heads=heads, contents=[(start, end)], anchor=i)
 
 
 def phrase_statement(ix: DocIndex, record: Pattern, start: int, end: int) -> Statement | None:
@@ -402,7 +402,7 @@ def phrase_statement(ix: DocIndex, record: Pattern, start: int, end: int) -> Sta
     if not heads:
         return None
     statement = Statement(cue=(start, end), cue_id=record["id"], cue_class="speech",
-                           method="phrase", heads=heads, anchor=start)
+                          method="phrase", heads=heads, anchor=start)
     first = doc[start]
     head = first.head
     hops = 0
