@@ -54,7 +54,7 @@ class HedgeErrors(metaclass=ErrorsWithCodes):
     E201 = "[{component}] Unknown profile {profile!r}; expected one of {expected}."
 
 
-# --- framing_sources (spacy_framing/components/sources.py): codes E250-E299, W250-W299 ---
+# --- framing_sources (spacy_framing/components/sources/): codes E250-E299, W250-W299 ---
 
 class SourceWarnings(metaclass=ErrorsWithCodes):
     W250 = ("[{component}] The pipeline has no dependency parse; framing_sources needs one to "

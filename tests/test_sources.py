@@ -6,6 +6,7 @@ import pickle
 import warnings
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import spacy
@@ -754,3 +755,94 @@ def test_cue_inside_a_quote_that_opens_at_the_verb(sources_nlp: Language) -> Non
     found = {s._.speaker: [c.text for c in s._.content_spans] for s in _sources(doc)}
     assert found["agency"] == ["the convoy crossed the border"]
     assert found["Ana Ruiz"] == ['The agency "has confirmed that the convoy crossed the border']
+
+
+# --- behaviour from record fields and named word lists, never from rule ids -------------
+
+
+def _bundled_rules(nlp_sm: Language, added_pipes: AddPipe) -> tuple[Any, list[dict]]:
+    pipe: Any = added_pipes("framing_sources")
+    return pipe, pipe.patterns
+
+
+def test_renaming_rule_ids_changes_nothing(nlp_sm: Language, added_pipes: AddPipe) -> None:
+    pipe, rules = _bundled_rules(nlp_sm, added_pipes)
+    texts = ["The official said that the talks had failed.",
+             "A spokeswoman for Speaker Ann Moss said the vote would be held on Friday."]
+    before = [[(s.start, s.end, s._.source_type, s._.speaker) for s in _sources(nlp_sm(t))]
+              for t in texts]
+    renamed = [{**rule, "id": f"renamed_{rule['id']}"} if rule["label"] == "ROLE" else rule
+               for rule in rules]
+    pipe.initialize(patterns=renamed)
+    after = [[(s.start, s.end, s._.source_type, s._.speaker) for s in _sources(nlp_sm(t))]
+             for t in texts]
+    assert after == before
+    assert before[0][0][2] == "unnamed"  # "the official" stays anonymous
+
+
+def test_role_flags_drive_behaviour(nlp_sm: Language, added_pipes: AddPipe) -> None:
+    pipe, rules = _bundled_rules(nlp_sm, added_pipes)
+    text = "The official said that the talks had failed."
+    assert [s._.source_type for s in _sources(nlp_sm(text))] == ["unnamed"]
+    unflagged = [{k: v for k, v in rule.items() if k != "anonymous"} for rule in rules]
+    pipe.initialize(patterns=unflagged)
+    # Without "anonymous", "the official" is one identifiable office holder.
+    assert [s._.source_type for s in _sources(nlp_sm(text))] == ["official"]
+
+
+def test_word_lists_fall_back_to_bundled_and_can_be_replaced(
+        nlp_sm: Language, added_pipes: AddPipe) -> None:
+    pipe, _ = _bundled_rules(nlp_sm, added_pipes)
+    cue = {"label": "CUE", "id": "say", "lemma": "say", "forms": ["said"], "class": "speech"}
+    role = {"label": "ROLE", "id": "aide", "lemma": "aide", "forms": ["aides"],
+            "type": "official", "entity": "person"}
+    text = "Several of the aides said that the plan was dead."
+    # No LIST records: the bundled lists apply ("several of the aides" -> the aides).
+    pipe.initialize(patterns=[cue, role])
+    assert [s.text for s in _sources(nlp_sm(text))] == ["aides"]
+    quantifiers = {"label": "LIST", "id": "QUANTIFIER_WORDS", "words": ["one", "some"]}
+    pipe.initialize(patterns=[cue, role, quantifiers])
+    assert _sources(nlp_sm(text)) == []  # "several" is no longer a quantifier
+
+
+def test_bad_flags_and_lists_name_file_and_line(nlp_sm: Language, added_pipes: AddPipe,
+                                                tmp_path: Path) -> None:
+    pipe = added_pipes("framing_sources")
+    path = tmp_path / "rules.jsonl"
+    role = ('{"label": "ROLE", "id": "aide", "lemma": "aide", "type": "official", '
+            '"entity": "person"')
+    cases = [
+        (role + ', "speaks_for": "yes"}', r"rules\.jsonl:2: 'speaks_for' is true or false"),
+        ('{"label": "CUE", "id": "say", "lemma": "say", "class": "speech", '
+         '"anonymous": true}', r"rules\.jsonl:2: 'anonymous' is true or false, on ROLE"),
+        ('{"label": "LIST", "id": "QUANTIFIERS", "words": ["one"]}',
+         r"rules\.jsonl:2: unknown LIST id 'QUANTIFIERS'"),
+        ('{"label": "LIST", "id": "PARTICLES", "words": ["Back"]}',
+         r"rules\.jsonl:2: LIST words are lower case"),
+        ('{"label": "LIST", "id": "PARTICLES", "words": []}',
+         r"rules\.jsonl:2: LIST needs 'words'"),
+        ('{"label": "LIST", "id": "PARTICLES", "words": ["back"], "lemma": "x"}',
+         r"rules\.jsonl:2: LIST records take 'words'"),
+        (role + ', "words": ["x"]}', r"rules\.jsonl:2: 'words' is for LIST records only"),
+        (role + ', "speaks_fro": true}', r"rules\.jsonl:2: unknown key\(s\) speaks_fro"),
+    ]
+    for line, message in cases:
+        path.write_text("// header\n" + line + "\n", encoding="utf-8")
+        with pytest.raises(RuleError, match=message):
+            pipe.initialize(rules_path=path)
+
+
+def test_word_lists_and_flags_survive_serialization(nlp_sm: Language, added_pipes: AddPipe,
+                                                    tmp_path: Path) -> None:
+    pipe = added_pipes("framing_sources")
+    pipe.add_patterns([
+        {"label": "LIST", "id": "PARTICLES", "words": ["back", "off"]},
+        {"label": "ROLE", "id": "herald", "lemma": "herald", "type": "official",
+         "entity": "person", "speaks_for": True}])
+    patterns = pipe.patterns
+    assert {"label": "LIST", "id": "PARTICLES", "words": ["back", "off"]} in patterns
+    restored = spacy.blank("en").add_pipe("framing_sources")
+    assert restored.from_bytes(pipe.to_bytes()).patterns == patterns
+    pipe.to_disk(tmp_path / "sources")
+    restored.initialize(patterns=[])
+    assert restored.from_disk(tmp_path / "sources").patterns == patterns
