@@ -1,6 +1,7 @@
 """Digests of everything the framing components write, for refactors that must change nothing.
 
-The snapshot covers, run through the full default pipeline (``spacy_framing.load()``):
+The snapshot covers, run through the rule components (``spacy_framing.load(profile="rules")``,
+the part that refactors of the rule engine and attribution must leave unchanged):
 
 * the two seed articles (``SHARED/articles/seed_*.txt``);
 * every gold text (``benchmarks/gold/*.jsonl``, texts restored from SHARED);
@@ -123,7 +124,7 @@ def compute(shared: Path, *, nlp: Language | None = None,
             dump: Path | None = None) -> dict[str, str]:
     """Document id -> sha256 of its outputs; with ``dump``, the full JSON is written there
     too (one file per document) for diffing."""
-    nlp = nlp if nlp is not None else spacy_framing.load()
+    nlp = nlp if nlp is not None else spacy_framing.load(profile="rules")
     ids, texts = zip(*snapshot_texts(shared), strict=True)
     digests: dict[str, str] = {}
     for doc_id, doc in zip(ids, nlp.pipe(texts, batch_size=8), strict=True):
