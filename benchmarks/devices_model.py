@@ -87,10 +87,17 @@ def ship(pipeline: Path) -> None:
         shutil.rmtree(PACKAGE_MODEL)
     PACKAGE_MODEL.mkdir(parents=True)
     nlp.get_pipe(SPANCAT_NAME).to_disk(PACKAGE_MODEL / SPANCAT_NAME)
+    listens = spancat_config["model"]["tok2vec"]["@architectures"].startswith(
+        "spacy.Tok2VecListener")
+    vectors = None
+    if nlp.vocab.vectors.shape[0]:
+        vectors = "vectors"
+        nlp.vocab.vectors.to_disk(PACKAGE_MODEL / vectors)
     meta = {
         "spancat_name": SPANCAT_NAME, "spancat_config": spancat_config,
         "merge_name": MERGE_NAME, "merge_config": merge_config,
-        "tok2vec_sha256": tok2vec_sha256(nlp), "base_model": summary["base_model"],
+        "listens_to_tok2vec_sha256": tok2vec_sha256(nlp) if listens else None,
+        "vectors": vectors, "base_model": summary["base_model"],
         "labels": list(DEVICE_LABELS), "training": summary,
     }
     (PACKAGE_MODEL / "meta.json").write_text(json.dumps(meta, indent=2) + "\n",

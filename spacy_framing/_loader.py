@@ -13,6 +13,7 @@ from typing import Any
 import spacy
 import srsly
 from spacy.language import Language
+from spacy.vectors import Vectors
 
 from .errors import Errors, Warnings
 
@@ -116,14 +117,22 @@ def add_shipped_devices(nlp: Language) -> bool:
     from .components.merge import register_span_extensions
 
     register_span_extensions()
-    folder = _model_folder(DEVICE_MODEL)
+    folder = shipped_model_folder()
     meta_path = folder / "meta.json"
     if not meta_path.is_file():
         return False
     meta = srsly.read_json(meta_path)
-    if not _tok2vec_matches(nlp, meta.get("tok2vec_sha256")):
+    listens_to = meta.get("listens_to_tok2vec_sha256")
+    if listens_to is not None and tok2vec_sha256(nlp) != listens_to:
         warnings.warn(Warnings.W002.format(model=DEVICE_MODEL), stacklevel=2)
         return False
+    if meta.get("vectors"):
+        if nlp.vocab.vectors.shape[0]:
+            warnings.warn(Warnings.W003.format(model=DEVICE_MODEL), stacklevel=2)
+            return False
+        vectors = Vectors(strings=nlp.vocab.strings)
+        vectors.from_disk(folder / meta["vectors"])
+        nlp.vocab.vectors = vectors
     spancat = nlp.add_pipe("spancat", name=meta["spancat_name"], config=meta["spancat_config"],
                            after="framing_devices")
     spancat.from_disk(folder / meta["spancat_name"])
@@ -132,7 +141,8 @@ def add_shipped_devices(nlp: Language) -> bool:
     return True
 
 
-def _model_folder(name: str) -> Path:
+def shipped_model_folder(name: str = DEVICE_MODEL) -> Path:
+    """Folder of a trained model shipped as package data (``spacy_framing/models/NAME``)."""
     return Path(str(resources.files("spacy_framing").joinpath("models", name)))
 
 
@@ -142,6 +152,3 @@ def tok2vec_sha256(nlp: Language) -> str | None:
         return None
     return hashlib.sha256(nlp.get_pipe("tok2vec").model.to_bytes()).hexdigest()
 
-
-def _tok2vec_matches(nlp: Language, expected: str | None) -> bool:
-    return expected is not None and tok2vec_sha256(nlp) == expected

@@ -9,6 +9,9 @@ class Warnings(metaclass=ErrorsWithCodes):
     W002 = ("The trained '{model}' model listens to en_core_web_sm 3.8's tok2vec, which this "
             "pipeline does not have; framing devices come from the rules alone. Load "
             "en_core_web_sm, or train on your base model with `framing train`.")
+    W003 = ("The trained '{model}' model reads its own word vectors, but this pipeline "
+            "already has vectors; framing devices come from the rules alone. Use a pipeline "
+            "without vectors (en_core_web_sm), or train on yours with `framing train`.")
 
 
 class Errors(metaclass=ErrorsWithCodes):

@@ -188,3 +188,62 @@ def test_framing_train_refuses_a_full_output_folder(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["train", "--gold", str(gold), "-o", str(out)])
     assert result.exit_code != 0 and "not empty" in result.output
     assert (out / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
+# --- the shipped model -------------------------------------------------------------------
+
+SAMPLE = ("Pyongyang's leverage over Beijing is growing, analysts say, while Moscow was "
+          "left to accept a done deal and Tokyo weighed new sanctions.")
+
+
+@pytest.fixture(scope="module")
+def default_nlp() -> Language:
+    from spacy_framing._loader import shipped_model_folder
+
+    if not (shipped_model_folder() / "meta.json").is_file():
+        pytest.skip("no trained device model in this checkout")
+    import spacy_framing
+
+    return spacy_framing.load()
+
+
+def test_default_profile_uses_the_shipped_model(default_nlp: Language) -> None:
+    import spacy_framing
+
+    assert {"framing_spancat", "framing_merge"} <= set(default_nlp.pipe_names)
+    rules = spacy_framing.load(profile="rules")
+    assert not {"framing_spancat", "framing_merge"} & set(rules.pipe_names)
+    doc = default_nlp(SAMPLE)
+    for span in doc.spans["framing"]:
+        assert span._.origin == "model" or span._.origin == span.id_ != ""
+        assert 0.0 < span._.score <= 1.0
+    with pytest.raises(ValueError, match="profile"):
+        spacy_framing.load(profile="fast")
+
+
+def test_shipped_pipeline_round_trips(default_nlp: Language, tmp_path: Path) -> None:
+    def spans(doc: Doc) -> list[tuple]:
+        return [(s.start_char, s.end_char, s.label_, s._.origin, s._.score)
+                for s in doc.spans["framing"]]
+
+    default_nlp.to_disk(tmp_path / "saved")
+    again = spacy.load(tmp_path / "saved")
+    assert again.pipe_names == default_nlp.pipe_names
+    assert spans(again(SAMPLE)) == spans(default_nlp(SAMPLE))
+
+
+def test_shipped_model_runs_on_a_blank_pipeline(blank_nlp: Language) -> None:
+    from spacy_framing._loader import add_shipped_devices, shipped_model_folder
+
+    meta = shipped_model_folder() / "meta.json"
+    if not meta.is_file():
+        pytest.skip("no trained device model in this checkout")
+    if json.loads(meta.read_text())["listens_to_tok2vec_sha256"]:
+        with pytest.warns(UserWarning, match="tok2vec"):
+            blank_nlp.add_pipe("framing_devices")
+            assert add_shipped_devices(blank_nlp) is False
+        return
+    blank_nlp.add_pipe("framing_devices")
+    assert add_shipped_devices(blank_nlp) is True
+    doc = blank_nlp(SAMPLE)
+    assert all(s._.origin for s in doc.spans["framing"])

@@ -79,6 +79,13 @@ def shared_root() -> Path:
     return Path(env) if env else Path(__file__).resolve().parents[3] / "shared"
 
 
+def vectors_half(article_id: str, seed: int = SEED) -> bool:
+    """True for the half of AllSides the word vectors may read (``vectors.py``); the frozen
+    test set is drawn from the other half only (``--half test``)."""
+    digest = hashlib.sha256(f"{seed}:vectors:{article_id}".encode()).digest()
+    return digest[0] < 128
+
+
 def family_of(record: dict[str, Any]) -> str | None:
     """The topic family of an AllSides record, or None when it is outside the corpus."""
     for family, topics in TOPIC_FAMILIES.items():
@@ -226,6 +233,8 @@ def main() -> None:
     parser.add_argument("--output", type=Path,
                         default=Path(__file__).with_name("draw.jsonl"))
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--half", choices=("all", "test"), default="all",
+                        help="'test': only articles the word vectors never read")
     parser.add_argument("--exclude", type=Path, action="append", default=[],
                         help="an earlier draw whose articles and stories this one avoids")
     args = parser.parse_args()
@@ -239,6 +248,9 @@ def main() -> None:
                 earlier = json.loads(line)
                 excluded_ids.add(earlier["id"])
                 excluded_stories.add(earlier["story"])
+    if args.half == "test":
+        with (root / ALLSIDES).open(encoding="utf-8") as lines:
+            excluded_ids |= {r["id"] for r in map(json.loads, lines) if vectors_half(r["id"])}
     entries = draw_allsides(root, args.per_cell, rng, skip_ids=excluded_ids,
                             skip_stories=excluded_stories)
     if args.basil_events:

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy
 from spacy.language import Language
 from spacy.pipeline import Pipe
 from spacy.pipeline.spancat import spancat_score
@@ -143,7 +144,8 @@ class SpanMerger(Pipe):
         scores = group.attrs.get("scores")
         if scores is None:
             return [(span, 1.0) for span in group]
-        return [(span, float(score)) for span, score in zip(group, scores, strict=True)]
+        return [(span, span_probability(score))
+                for span, score in zip(group, scores, strict=True)]
 
     def score(self, examples: Iterable[Any], **kwargs: Any) -> dict[str, Any]:
         """Span scores (P, R, F per label) of the merged group against the reference."""
@@ -187,6 +189,12 @@ class SpanMerger(Pipe):
         """Read the settings written by :meth:`to_disk`."""
         self._apply(json.loads((ensure_path(path) / "settings.json").read_bytes()))
         return self
+
+
+def span_probability(score: Any) -> float:
+    """One probability from a span group's ``attrs["scores"]`` entry: a scalar for
+    ``spancat``, a one-element row for ``spancat_singlelabel``."""
+    return float(numpy.asarray(score, dtype="float32").max())
 
 
 def merge_spans(

@@ -29,7 +29,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..benchmark import GoldDoc, match_partial, read_gold
-from ..components.merge import POLICIES, merge_spans
+from ..components.merge import POLICIES, merge_spans, span_probability
 from ..texts import InputError
 from .docbin import DEVICE_LABELS, DEVICES_KEY, gold_to_doc, split_by_story, write_docbin
 
@@ -92,7 +92,7 @@ def collect_candidates(nlp: Language, golds: Sequence[GoldDoc]) -> list[DevCandi
             if DEVICES_KEY in doc.spans:
                 group = doc.spans[DEVICES_KEY]
                 scores = group.attrs.get("scores")
-                model = [(s, float(p)) for s, p in zip(group, scores, strict=True)
+                model = [(s, span_probability(p)) for s, p in zip(group, scores, strict=True)
                          if not gold.is_unannotated(s.start_char, s.end_char)]
             found.append(DevCandidates(gold, doc, rules, model))
     return found
@@ -163,6 +163,9 @@ def add_trained_devices(nlp: Language, trained: Language, *, merge: Mapping[str,
     merge (Mapping[str, Any]): ``framing_merge`` settings (policy, thresholds).
     """
     anchor = "framing_devices" if "framing_devices" in nlp.pipe_names else nlp.pipe_names[-1]
+    if trained.vocab.vectors.shape[0]:
+        # Sourcing a component does not bring the vectors its model reads along.
+        nlp.vocab.vectors = trained.vocab.vectors
     nlp.add_pipe("spancat", name=SPANCAT_NAME, source=trained, after=anchor)
     nlp.add_pipe("framing_merge", name=MERGE_NAME, after=SPANCAT_NAME, config=dict(merge))
 
@@ -197,7 +200,7 @@ def train_devices(
     """
     from spacy.cli.train import train as spacy_train
 
-    from .._loader import load, resolve_model_name
+    from .._loader import load, resolve_model_name, shipped_model_folder
 
     base = resolve_model_name(base_model)
     golds = read_annotations(gold, texts_root)
@@ -216,6 +219,10 @@ def train_devices(
         f"({len(held)} test records held back)")
     settings = {"paths.train": str(work / "train.spacy"), "paths.dev": str(work / "dev.spacy"),
                 "paths.base_model": base, **dict(overrides or {})}
+    shipped_vectors = shipped_model_folder() / "vectors"
+    if "paths.vectors" not in settings and shipped_vectors.is_dir():
+        # The bundled config reads static vectors; by default the ones the package ships.
+        settings["paths.vectors"] = str(shipped_vectors)
     started = time.perf_counter()
     spacy_train(config or bundled_config(), work, overrides=settings)
     seconds = time.perf_counter() - started
