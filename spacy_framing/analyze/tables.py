@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..compare.profiles import CODEBOOK_DEVICES, SOURCE_TYPES
 from ..facts import FACTS_VERSION
+from ..language import language_warning
 from ..types import Facts, PathLikeStr
 from ._base import OUTPUT_VERSION, RUN_FILE, TABLES, WORK_DIR, AnalyzeError
 
@@ -45,7 +46,7 @@ def schemas() -> dict[str, pa.Schema]:
         ("HEDGE", pa.int64()), ("BOOSTER", pa.int64()),
         ("sources", pa.int64()), *[(name, pa.int64()) for name in SOURCE_COLUMNS],
         ("actors", strings), ("text", pa.string()), ("meta", pa.string()),
-        ("extra", pa.string()),
+        ("language_warning", pa.string()), ("extra", pa.string()),
     ], metadata=meta)
     sentences = pa.schema([
         ("doc_id", pa.string()), ("index", pa.int64()), ("start", pa.int64()),
@@ -133,6 +134,7 @@ class _Rows:
             **hedges, "sources": len(sources),
             **{f"sources_{kind}": n for kind, n in source_types.items()},
             "actors": actors, "text": text, "meta": _json(facts.get("meta") or {}),
+            "language_warning": language_warning(text),
             "extra": _extra(facts, _DOC_KEYS),
         }
         for column, value in row.items():
@@ -294,6 +296,8 @@ def iter_facts(directory: PathLikeStr, *, group_by: str = "outlet") -> Iterator[
     import pyarrow.parquet as pq
 
     columns = pq.read_schema(root / "documents.parquet").names
+    if group_by != "outlet" and group_by not in columns:
+        _check_meta_field(root, group_by)
     children = {name: _Grouped(_rows(root / f"{name}.parquet"))
                 for name in ("sentences", "spans", "sources")}
     for doc in _rows(root / "documents.parquet"):
@@ -305,6 +309,26 @@ def iter_facts(directory: PathLikeStr, *, group_by: str = "outlet") -> Iterator[
             value = doc.get(group_by) if group_by in columns else facts["meta"].get(group_by)
             facts["outlet"] = "(none)" if value in (None, "") else str(value)
         yield facts
+
+
+# Columns of documents.parquet that make sense to group by.
+_GROUPABLE = ("outlet", "title", "date", "file")
+
+
+def _check_meta_field(root: Path, field: str) -> None:
+    """Raise AnalyzeError unless some document's record has ``field``: grouping by a
+    misspelt field would put every document under "(none)" and still print a report."""
+    keys: set[str] = set()
+    for row in _rows(root / "documents.parquet", columns=["meta"]):
+        meta = _loads(row["meta"])
+        if field in meta:
+            return
+        keys.update(meta)
+    fields = [*_GROUPABLE, *sorted(keys - set(_GROUPABLE))]
+    from ..errors import Errors
+
+    raise AnalyzeError(f"{root}: " + Errors.E316.format(
+        field=field, fields=", ".join(fields)))
 
 
 def resolve_stored_target(target: str) -> str:
