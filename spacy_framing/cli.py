@@ -171,10 +171,34 @@ def actors_command() -> None:
 # --- benchmark ---------------------------------------------------------------------------
 
 
-def _default_texts_root() -> Path | None:
+def _default_texts_root(gold_paths: tuple[Path, ...] = ()) -> Path | None:
+    """$FRAMING_SHARED, else a ``shared`` folder beside the working directory or beside
+    a folder holding the gold (the team's layout: ``repo/benchmarks/gold`` and
+    ``shared/`` side by side), so that running from elsewhere still finds the texts."""
     configured = os.environ.get("FRAMING_SHARED")
-    candidate = Path(configured) if configured else Path.cwd().parent / "shared"
-    return candidate if candidate.is_dir() else None
+    if configured:
+        return Path(configured) if Path(configured).is_dir() else None
+    candidates = [Path.cwd().parent / "shared"]
+    for gold in gold_paths:
+        candidates.extend(parent / "shared" for parent in gold.resolve().parents)
+    return next((c for c in candidates if c.is_dir()), None)
+
+
+def _no_gold_message(problems: list[InputError], texts_root: Path | None) -> str:
+    """Why no gold record was usable: the commonest reason, and where texts were sought."""
+    if not problems:
+        return "no usable gold records (the gold files hold no records)"
+    reasons: dict[str, int] = {}
+    for problem in problems:
+        reason = problem.reason.split(": ", 1)[0]
+        reasons[reason] = reasons.get(reason, 0) + 1
+    reason, count = max(reasons.items(), key=lambda item: item[1])
+    where = f"texts looked up under {texts_root}" if texts_root else (
+        "no texts folder found ($FRAMING_SHARED unset, no ../shared beside the working "
+        "directory or the gold)")
+    return (f"no usable gold records: all {len(problems)} were skipped ({count} because "
+            f"{reason}); {where}; pass --texts DIR (the folder holding the gold's "
+            "source.path files) or set FRAMING_SHARED")
 
 
 def _pipes_not_scored(labels: list[str] | None) -> tuple[str, ...]:
@@ -218,11 +242,12 @@ def benchmark(gold_paths: tuple[Path, ...], texts_root: Path | None, labels: str
     from . import load
     from .benchmark import format_text, read_gold, run_benchmark
 
-    golds, problems = read_gold(gold_paths, texts_root=texts_root or _default_texts_root())
+    root = texts_root or _default_texts_root(gold_paths)
+    golds, problems = read_gold(gold_paths, texts_root=root)
     for problem in problems:
         click.echo(f"framing: skipped {problem}", err=True)
     if not golds:
-        raise click.ClickException("no usable gold records")
+        raise click.ClickException(_no_gold_message(problems, root))
     label_list = [x.strip() for x in labels.split(",") if x.strip()] if labels else None
     nlp = load(model, exclude=_pipes_not_scored(label_list),
                framing_hedges={"profile": hedge_profile})
