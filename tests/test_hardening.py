@@ -247,7 +247,11 @@ def test_4_every_cli_error_path_is_one_line(tmp_path: Path, analyzed: Path) -> N
     locked.mkdir()
     (locked / LOCK_FILE).write_text(json.dumps({"pid": os.getpid(),
                                                 "host": socket.gethostname()}))
+    corrupt = tmp_path / "corrupt"
+    corrupt.mkdir()
+    (corrupt / "run.json").write_text("{", encoding="utf-8")
     cases: list[tuple[list[str], str]] = [
+        (["compare", "--from", str(corrupt), "--target", "China"], "unreadable"),
         (["compare", "--from", str(empty_out), "--target", "China"], "no documents"),
         (["compare", str(article), "--target", "China", "--seed", "-5"], "-5"),
         (["compare", "--from", str(analyzed), "--target", "China", "--by", "zzz"], "zzz"),

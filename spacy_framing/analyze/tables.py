@@ -270,14 +270,24 @@ def check_output(directory: PathLikeStr) -> dict[str, Any]:
                                "with --resume")
         raise AnalyzeError(f"{root}: not an analyze output (no {RUN_FILE}); run "
                            "`framing analyze INPUT --output DIR` first")
-    run = json.loads(run_path.read_text(encoding="utf-8"))
+    try:
+        run = json.loads(run_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise AnalyzeError(f"{run_path}: unreadable ({err}); rerun analyze") from err
+    if not isinstance(run, dict):
+        raise AnalyzeError(f"{run_path}: not a run record; rerun analyze")
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     for name in TABLES:
         path = root / f"{name}.parquet"
         if not path.is_file():
             raise AnalyzeError(f"{path}: missing from the analyze output")
-        found = (pq.read_schema(path).metadata or {}).get(b"framing.run_id", b"").decode()
+        try:
+            schema = pq.read_schema(path)
+        except (pa.ArrowException, OSError) as err:
+            raise AnalyzeError(f"{path}: not a readable Parquet file ({err})") from err
+        found = (schema.metadata or {}).get(b"framing.run_id", b"").decode()
         if found != run.get("run_id"):
             raise AnalyzeError(f"{path} belongs to another run than {run_path} (a run "
                                "interrupted while finishing?); rerun analyze with --resume")
