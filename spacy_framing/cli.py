@@ -360,13 +360,28 @@ def _compare_from(directory: Path, *, inputs: tuple[Path, ...], group_by: str, t
                                "found when DIR was analyzed); run compare on the inputs")
     try:
         canonical = resolve_stored_target(target)
-        return compare_facts(iter_facts(directory, group_by=group_by), target=canonical,
-                             **options)
+        result = compare_facts(iter_facts(directory, group_by=group_by), target=canonical,
+                               **options)
+        result.language_warnings = _stored_language_warnings(directory)
+        return result
     except NoDocumentsError as err:
         raise click.ClickException(f"{directory}: the analyze output holds no documents "
                                    "(see its errors.jsonl); nothing to compare") from err
     except AnalyzeError as err:
         raise click.ClickException(str(err)) from err
+
+
+def _stored_language_warnings(directory: Path) -> list[tuple[str, str]]:
+    """(id, warning) of the documents analyze flagged as not English (none in outputs
+    written before the column existed)."""
+    import pyarrow.parquet as pq
+
+    path = directory / "documents.parquet"
+    if "language_warning" not in pq.read_schema(path).names:
+        return []
+    table = pq.read_table(path, columns=["id", "language_warning"])
+    return [(row["id"], row["language_warning"]) for row in table.to_pylist()
+            if row["language_warning"]]
 
 
 # --- analyze ---------------------------------------------------------------------------

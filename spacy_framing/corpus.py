@@ -147,8 +147,9 @@ def iter_records(
                     except InputError as err:
                         _handle(err, ledger)
     if len(outlets) > articles_named:
-        _handle(InputError("--outlet", Errors.E307.format(given=len(outlets),
-                                                          articles=articles_named)), ledger)
+        # A usage error, not a bad record: never skipped.
+        raise InputError("--outlet", Errors.E307.format(given=len(outlets),
+                                                        articles=articles_named))
 
 
 def document_key(record_or_facts: Mapping[str, Any]) -> tuple[str, str]:

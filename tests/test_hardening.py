@@ -157,6 +157,7 @@ def test_2_unknown_by_field_lists_the_fields(analyzed: Path) -> None:
     ok = _run("compare", "--from", str(analyzed), "--by", "section", "--target", "China",
               *FAST, "--format", "json")
     assert ok.exit_code == 0, ok.output
+    assert "ru-1: the text does not look English" in ok.stderr
 
 
 def test_2_non_english_text_is_flagged(tmp_path: Path, patched_load: Language) -> None:
