@@ -72,13 +72,20 @@ def schemas() -> dict[str, pa.Schema]:
             "sources": sources}
 
 
+# Line separators other than "\n" that readers splitting text into lines (Python's
+# str.splitlines, JavaScript) also break at; JSON leaves them raw inside strings, so a
+# record holding one would be cut in two in errors.jsonl. They only occur in strings,
+# where the \u escape means the same character.
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def _json(value: Any) -> str:
     try:
         text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
         text.encode("utf-8")
     except UnicodeEncodeError:
         text = json.dumps(value, ensure_ascii=True, sort_keys=True, default=str)
-    return text
+    return text.translate(_LINE_BREAKS)
 
 
 def _extra(item: Mapping[str, Any], known: frozenset[str]) -> str | None:
