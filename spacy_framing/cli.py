@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 import click
 
 from .cli_train import train_command
+from .errors import Errors
+from .safe_io import check_output, format_for, terminal_text, write_atomic
 from .texts import InputError, read_article
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -25,16 +27,47 @@ TAG_GROUPS: tuple[str, ...] = ("framing", "hedges", "sources", "actors")
 
 
 def _one_line_errors(command: F) -> F:
-    """Report input errors as ``framing: <file>: <reason>`` with exit code 2."""
+    """Report input errors as ``framing: <file>: <reason>`` with exit code 1; several bad
+    records are listed one per line before the closing error line."""
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .corpus import InputErrors
+
         try:
             return command(*args, **kwargs)
+        except InputErrors as err:
+            for error in err.errors:
+                click.echo(f"framing: {terminal_text(str(error))}", err=True)
+            raise click.ClickException(Errors.E315.format(count=len(err.errors))) from err
         except (InputError, OSError) as err:
-            raise click.ClickException(str(err)) from err
+            raise click.ClickException(terminal_text(str(err))) from err
 
     return wrapper  # type: ignore[return-value]
+
+
+def _show_progress() -> bool:
+    """Progress bars only on an interactive terminal (not in CI or redirected)."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def _emit(rendered: str, output: Path | None, *, human: bool, colour: bool = False) -> None:
+    """Print ``rendered`` or write it atomically to ``output`` (checked beforehand with
+    :func:`~spacy_framing.safe_io.check_output`).
+
+    rendered (str): The report.
+    output (Path | None): The file, or None for standard output.
+    human (bool): A format read on a terminal (text, markdown): control characters from
+        the articles are always stripped; other formats only when printed to a terminal.
+    colour (bool): ``rendered`` holds this package's own colour codes, which are kept.
+    """
+    if output is None:
+        if human or sys.stdout.isatty():
+            rendered = terminal_text(rendered, keep_styles=colour)
+        click.echo(rendered, nl=not rendered.endswith("\n"))
+        return
+    write_atomic(output, rendered)
+    click.echo(f"framing: wrote {terminal_text(str(output))}", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -46,10 +79,19 @@ def main() -> None:
 # --- tag -----------------------------------------------------------------------------
 
 
-def _tag_payload(doc: Any, path: str) -> dict[str, Any]:
-    from .facts import doc_facts
+def _tag_payload(nlp: Any, text: str, path: str, *, progress: bool = False) -> dict[str, Any]:
+    """The facts of one article; a long one is parsed in paragraph chunks (bounded
+    memory), with a progress bar of chunks when ``progress``."""
+    from .chunks import CHUNK_BATCH, count_chunks, pipe_facts
 
-    return doc_facts(doc, {"doc_id": Path(path).stem, "path": path})
+    record = {"text": text, "doc_id": Path(path).stem, "path": path}
+    chunks = count_chunks(text)
+    if not progress:
+        return next(pipe_facts(nlp, [record], batch_size=CHUNK_BATCH))
+    with click.progressbar(length=chunks, label="tagging", file=sys.stderr,
+                           show_pos=True) as bar:
+        return next(pipe_facts(nlp, [record], batch_size=CHUNK_BATCH,
+                               on_chunk=lambda: bar.update(1)))
 
 
 def _render_tag_text(payload: dict[str, Any], *, colour: bool) -> str:
@@ -81,37 +123,83 @@ def _render_tag_text(payload: dict[str, Any], *, colour: bool) -> str:
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "html"]),
-              default="text", show_default=True, help="Output format.")
+              default=None, help="Output format (default: from --output's suffix, .json or "
+              ".html, else text).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file (atomically) instead of standard output.")
+@click.option("--force", is_flag=True, help="Replace an existing --output file.")
 @click.option("--model", default=None, help="spaCy model name or path (default: en_core_web_sm).")
 @_one_line_errors
-def tag(file: Path, output_format: str, model: str | None) -> None:
+def tag(file: Path, output_format: str | None, output: Path | None, force: bool,
+        model: str | None) -> None:
     """Tag one article and print its framing devices, hedges and sources per sentence."""
     from . import load
+    from .language import language_warning
 
+    output_format = format_for(output, output_format, choices=("text", "json", "html"))
     text = read_article(file)
+    if output is not None:
+        check_output(output, inputs=[file], force=force)
+    warning = language_warning(text)
+    if warning is not None:
+        click.echo(f"framing: warning: {terminal_text(str(file))}: {warning}", err=True)
     nlp = load(model)
     if len(text) > nlp.max_length:
         raise InputError(file, f"has {len(text):,} characters, more than the pipeline's "
                          f"max_length of {nlp.max_length:,}; split the file")
-    payload = _tag_payload(nlp(text), str(file))
+    payload = _tag_payload(nlp, text, str(file), progress=_show_progress())
     if output_format == "html":
         from .report.tag_html import render_tag_html
 
-        click.echo(render_tag_html(payload, title=file.name))
-        return
-    if output_format == "json":
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        _emit(render_tag_html(payload, title=file.name) + "\n", output, human=False)
+    elif output_format == "json":
+        _emit(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", output, human=False)
     else:
-        click.echo(_render_tag_text(payload, colour=sys.stdout.isatty()))
+        colour = output is None and sys.stdout.isatty()
+        _emit(_render_tag_text(payload, colour=colour) + "\n", output, human=True,
+              colour=colour)
+
+
+@main.command("actors")
+def actors_command() -> None:
+    """List the canonical actor names --target accepts (any of their aliases works too)."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    click.echo("\n".join(nlp.add_pipe("framing_actors").known_actors()))
 
 
 # --- benchmark ---------------------------------------------------------------------------
 
 
-def _default_texts_root() -> Path | None:
+def _default_texts_root(gold_paths: tuple[Path, ...] = ()) -> Path | None:
+    """$FRAMING_SHARED, else a ``shared`` folder beside the working directory or beside
+    a folder holding the gold (the team's layout: ``repo/benchmarks/gold`` and
+    ``shared/`` side by side), so that running from elsewhere still finds the texts."""
     configured = os.environ.get("FRAMING_SHARED")
-    candidate = Path(configured) if configured else Path.cwd().parent / "shared"
-    return candidate if candidate.is_dir() else None
+    if configured:
+        return Path(configured) if Path(configured).is_dir() else None
+    candidates = [Path.cwd().parent / "shared"]
+    for gold in gold_paths:
+        candidates.extend(parent / "shared" for parent in gold.resolve().parents)
+    return next((c for c in candidates if c.is_dir()), None)
+
+
+def _no_gold_message(problems: list[InputError], texts_root: Path | None) -> str:
+    """Why no gold record was usable: the commonest reason, and where texts were sought."""
+    if not problems:
+        return "no usable gold records (the gold files hold no records)"
+    reasons: dict[str, int] = {}
+    for problem in problems:
+        reason = problem.reason.split(": ", 1)[0]
+        reasons[reason] = reasons.get(reason, 0) + 1
+    reason, count = max(reasons.items(), key=lambda item: item[1])
+    where = f"texts looked up under {texts_root}" if texts_root else (
+        "no texts folder found ($FRAMING_SHARED unset, no ../shared beside the working "
+        "directory or the gold)")
+    return (f"no usable gold records: all {len(problems)} were skipped ({count} because "
+            f"{reason}); {where}; pass --texts DIR (the folder holding the gold's "
+            "source.path files) or set FRAMING_SHARED")
 
 
 def _pipes_not_scored(labels: list[str] | None) -> tuple[str, ...]:
@@ -159,11 +247,12 @@ def benchmark(gold_paths: tuple[Path, ...], texts_root: Path | None, labels: str
     from . import load
     from .benchmark import format_text, read_gold, run_benchmark
 
-    golds, problems = read_gold(gold_paths, texts_root=texts_root or _default_texts_root())
+    root = texts_root or _default_texts_root(gold_paths)
+    golds, problems = read_gold(gold_paths, texts_root=root)
     for problem in problems:
         click.echo(f"framing: skipped {problem}", err=True)
     if not golds:
-        raise click.ClickException("no usable gold records")
+        raise click.ClickException(_no_gold_message(problems, root))
     label_list = [x.strip() for x in labels.split(",") if x.strip()] if labels else None
     nlp = load(model, profile=profile, exclude=_pipes_not_scored(label_list),
                framing_hedges={"profile": hedge_profile})
@@ -181,17 +270,6 @@ def benchmark(gold_paths: tuple[Path, ...], texts_root: Path | None, labels: str
 # --- compare (block owned by the compare engineer: spacy_framing.compare/report) --------
 
 
-def _write_output(rendered: str, output: Path | None) -> None:
-    if output is None:
-        click.echo(rendered, nl=not rendered.endswith("\n"))
-        return
-    try:
-        output.write_text(rendered, encoding="utf-8")
-    except OSError as err:
-        raise InputError(output, f"cannot write the report ({err.strerror or err})") from err
-    click.echo(f"framing: wrote {output}", err=True)
-
-
 @main.command("compare")
 @click.argument("inputs", nargs=-1, required=False, type=click.Path(path_type=Path))
 @click.option("--from", "from_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -202,19 +280,25 @@ def _write_output(rendered: str, output: Path | None) -> None:
               "or any other field of the input records) instead of by outlet.")
 @click.option("--target", required=True,
               help="Actor to compare: a canonical name or any alias the actors component "
-                   "knows (e.g. China, Beijing).")
+                   "knows (e.g. China, Beijing; `framing actors` lists them).")
 @click.option("--alias", "aliases", multiple=True, metavar="A",
               help="Extra alias of the target (repeatable); with an unknown target, "
                    "defines it.")
 @click.option("--outlet", "outlets", multiple=True, metavar="NAME",
               help="Outlet of each .txt article, in order (repeatable; default: file stem).")
 @click.option("--format", "output_format",
-              type=click.Choice(["text", "json", "markdown", "html"]), default="text",
-              show_default=True, help="Report format.")
+              type=click.Choice(["text", "json", "markdown", "html"]), default=None,
+              help="Report format (default: from --output's suffix, .html, .md or .json, "
+              "else text).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the report to this file instead of standard output.")
-@click.option("--seed", type=int, default=0, show_default=True,
-              help="Seed of bootstrap, permutations and cross-validation folds.")
+              help="Write the report to this file (atomically) instead of standard output; "
+              "never an input, and an existing file only with --force.")
+@click.option("--force", is_flag=True, help="Replace an existing --output file.")
+@click.option("--skip-bad", is_flag=True, help="Leave out bad input records (each is "
+              "reported on standard error) instead of stopping.")
+@click.option("--seed", type=click.IntRange(min=0, max=2**63 - 1), default=0,
+              show_default=True,
+              help="Seed of bootstrap, permutations and cross-validation folds (>= 0).")
 @click.option("--bootstrap", "n_bootstrap", type=click.IntRange(min=1), default=1000,
               show_default=True, help="Bootstrap resamples per confidence interval.")
 @click.option("--permutations", "n_permutations", type=click.IntRange(min=0), default=1000,
@@ -223,13 +307,18 @@ def _write_output(rendered: str, output: Path | None) -> None:
 @_one_line_errors
 def compare_command(inputs: tuple[Path, ...], from_dir: Path | None, group_by: str,
                     target: str, aliases: tuple[str, ...],
-                    outlets: tuple[str, ...], output_format: str, output: Path | None,
-                    seed: int, n_bootstrap: int, n_permutations: int,
-                    model: str | None) -> None:
+                    outlets: tuple[str, ...], output_format: str | None, output: Path | None,
+                    force: bool, skip_bad: bool, seed: int, n_bootstrap: int,
+                    n_permutations: int, model: str | None) -> None:
     """Compare how outlets frame one actor (INPUT: .txt articles, .jsonl/.csv records with
     'text' and 'outlet', or folders of them; or --from DIR, an analyze output)."""
-    from .compare import TargetError, compare
+    from .compare import NoDocumentsError, TargetError, compare
 
+    output_format = format_for(output, output_format,
+                               choices=("text", "json", "markdown", "html"))
+    if output is not None:
+        check_output(output, inputs=[*inputs, *([from_dir] if from_dir else [])],
+                     force=force)
     try:
         if from_dir is not None:
             result = _compare_from(from_dir, inputs=inputs, group_by=group_by, target=target,
@@ -244,25 +333,30 @@ def compare_command(inputs: tuple[Path, ...], from_dir: Path | None, group_by: s
             result = compare(list(inputs), target=target, aliases=aliases, outlets=outlets,
                              seed=seed, model=model, n_bootstrap=n_bootstrap,
                              n_permutations=n_permutations,
-                             keep_documents=output_format == "html")
-    except TargetError as err:
+                             keep_documents=output_format == "html", skip_bad=skip_bad,
+                             progress=_show_progress())
+    except (TargetError, NoDocumentsError) as err:
         raise click.ClickException(str(err)) from err
+    for message in result.skipped:
+        click.echo(f"framing: skipped {terminal_text(message)}", err=True)
+    for doc_id, warning in result.language_warnings:
+        click.echo(f"framing: warning: {terminal_text(doc_id)}: {warning}", err=True)
     if output_format == "text":
-        rendered = result.to_text(colour=output is None and sys.stdout.isatty())
+        colour = output is None and sys.stdout.isatty()
+        _emit(result.to_text(colour=colour), output, human=True, colour=colour)
     elif output_format == "json":
-        rendered = result.to_json() + "\n"
+        _emit(result.to_json() + "\n", output, human=False)
     elif output_format == "markdown":
-        rendered = result.to_markdown()
+        _emit(result.to_markdown(), output, human=True)
     else:
-        rendered = result.to_html()
-    _write_output(rendered, output)
+        _emit(result.to_html(), output, human=False)
 
 
 def _compare_from(directory: Path, *, inputs: tuple[Path, ...], group_by: str, target: str,
                   aliases: tuple[str, ...], outlets: tuple[str, ...], **options: Any) -> Any:
     """``compare --from``: the comparison from an analyze output's stored facts."""
     from .analyze import AnalyzeError, iter_facts, resolve_stored_target
-    from .compare import compare_facts
+    from .compare import NoDocumentsError, compare_facts
 
     if inputs or outlets:
         raise click.UsageError("--from DIR replaces INPUT and --outlet; give one or the other")
@@ -271,10 +365,28 @@ def _compare_from(directory: Path, *, inputs: tuple[Path, ...], group_by: str, t
                                "found when DIR was analyzed); run compare on the inputs")
     try:
         canonical = resolve_stored_target(target)
-        return compare_facts(iter_facts(directory, group_by=group_by), target=canonical,
-                             **options)
+        result = compare_facts(iter_facts(directory, group_by=group_by), target=canonical,
+                               **options)
+        result.language_warnings = _stored_language_warnings(directory)
+        return result
+    except NoDocumentsError as err:
+        raise click.ClickException(f"{directory}: the analyze output holds no documents "
+                                   "(see its errors.jsonl); nothing to compare") from err
     except AnalyzeError as err:
         raise click.ClickException(str(err)) from err
+
+
+def _stored_language_warnings(directory: Path) -> list[tuple[str, str]]:
+    """(id, warning) of the documents analyze flagged as not English (none in outputs
+    written before the column existed)."""
+    import pyarrow.parquet as pq
+
+    path = directory / "documents.parquet"
+    if "language_warning" not in pq.read_schema(path).names:
+        return []
+    table = pq.read_table(path, columns=["id", "language_warning"])
+    return [(row["id"], row["language_warning"]) for row in table.to_pylist()
+            if row["language_warning"]]
 
 
 # --- analyze ---------------------------------------------------------------------------

@@ -27,7 +27,14 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Errors
-from .texts import MAX_FILE_BYTES, InputError, decode_text, read_article, read_file_bytes
+from .texts import (
+    LARGE_INPUT_HINT,
+    MAX_FILE_BYTES,
+    InputError,
+    decode_text,
+    read_article,
+    read_file_bytes,
+)
 from .types import PathLikeStr, Record
 
 ARTICLE_SUFFIXES: frozenset[str] = frozenset({".txt"})
@@ -57,17 +64,39 @@ class ErrorLedger:
         return [str(error) for error in self.errors]
 
 
+class InputErrors(InputError):
+    """Several unusable files or records, found together so that one run shows every
+    fix; ``str()`` is the first one (plus a count), ``errors`` holds them all."""
+
+    def __init__(self, errors: Sequence[InputError]) -> None:
+        self.errors = list(errors)
+        first = self.errors[0]
+        reason = first.reason
+        if len(self.errors) > 1:
+            reason += f" (and {len(self.errors) - 1} more bad records)"
+        super().__init__(first.path, reason, line=first.line)
+
+
 def read_records(
     inputs: Iterable[InputItem] | InputItem,
     *,
     outlets: Sequence[str] = (),
+    ledger: ErrorLedger | None = None,
 ) -> list[Record]:
-    """All records of ``inputs``; the first unusable file or line raises InputError.
+    """All records of ``inputs``, read before any parsing: a typo in the last file fails
+    in a second, not after the model has worked through the others.
 
-    Reading everything before any parsing means a typo in the last file fails in a
-    second, not after the model has worked through the others.
+    inputs (Iterable[InputItem] | InputItem): Files, folders or record mappings.
+    outlets (Sequence[str]): Outlets of the ``.txt`` articles, in order.
+    ledger (ErrorLedger | None): Collects bad files and records, which are then left
+        out; without one, every bad file and record is raised at the end together as
+        :class:`InputErrors` (a single one as itself).
+    RETURNS (list[Record]): The usable records.
     """
-    records = list(iter_records(inputs, outlets=outlets))
+    found = ErrorLedger() if ledger is None else ledger
+    records = list(iter_records(inputs, outlets=outlets, ledger=found))
+    if ledger is None and found:
+        raise found.errors[0] if len(found) == 1 else InputErrors(found.errors)
     if not records:
         raise InputError("<inputs>", Errors.E311)
     return records
@@ -89,11 +118,12 @@ def iter_records(
     if not items:
         raise InputError("<inputs>", Errors.E308)
     articles_named = 0
+    seen: dict[tuple[str, str], str] = {}
     for item_index, item in enumerate(items):
         if isinstance(item, Mapping):
             try:
-                yield _normalise(item, path="<records>", line=item_index + 1,
-                                 default_doc_id=f"record-{item_index + 1}")
+                yield _unique(_normalise(item, path="<records>", line=item_index + 1,
+                                         default_doc_id=f"record-{item_index + 1}"), seen)
             except InputError as err:
                 _handle(err, ledger)
             continue
@@ -107,14 +137,19 @@ def iter_records(
                 outlet = outlets[articles_named] if articles_named < len(outlets) else None
                 articles_named += 1
                 try:
-                    yield _article_record(path, outlet)
+                    yield _unique(_article_record(path, outlet), seen)
                 except InputError as err:
                     _handle(err, ledger)
             else:
-                yield from _records_in_file(path, ledger)
+                for record in _records_in_file(path, ledger):
+                    try:
+                        yield _unique(record, seen)
+                    except InputError as err:
+                        _handle(err, ledger)
     if len(outlets) > articles_named:
-        _handle(InputError("--outlet", Errors.E307.format(given=len(outlets),
-                                                          articles=articles_named)), ledger)
+        # A usage error, not a bad record: never skipped.
+        raise InputError("--outlet", Errors.E307.format(given=len(outlets),
+                                                        articles=articles_named))
 
 
 def document_key(record_or_facts: Mapping[str, Any]) -> tuple[str, str]:
@@ -129,6 +164,28 @@ def _as_items(inputs: Iterable[InputItem] | InputItem) -> list[InputItem]:
     if isinstance(inputs, (str, Path, Mapping)) or hasattr(inputs, "__fspath__"):
         return [inputs]  # type: ignore[list-item]
     return list(inputs)
+
+
+# Fields that mark records as parts of one document (paragraphs of the gold format),
+# which legitimately share an id.
+PART_FIELDS: tuple[str, ...] = ("part", "paragraph")
+
+
+def _unique(record: Record, seen: dict[tuple[str, str], str]) -> Record:
+    """``record``, unless an earlier record of its outlet had its id (and neither is
+    marked as a part of one document); ``seen`` maps keys to where they were read."""
+    key = document_key(record)
+    meta = record["meta"]
+    where = f"{meta.get('path')}:{meta['line']}" if meta.get("line") is not None \
+        else str(meta.get("path"))
+    if any(name in meta for name in PART_FIELDS):
+        seen.setdefault(key, where)
+        return record
+    if key in seen:
+        raise InputError(meta.get("path", "<records>"), Errors.E314.format(
+            doc_id=key[1], outlet=key[0], earlier=seen[key]), line=meta.get("line"))
+    seen[key] = where
+    return record
 
 
 def _handle(error: InputError, ledger: ErrorLedger | None) -> None:
@@ -157,7 +214,7 @@ def _expand(path: Path) -> list[Path]:
 
 
 def _article_record(path: Path, outlet: str | None) -> Record:
-    text = read_article(path)
+    text = read_article(path, hint=LARGE_INPUT_HINT)
     return {
         "text": text,
         "outlet": outlet if outlet else path.stem,
@@ -170,7 +227,8 @@ def _article_record(path: Path, outlet: str | None) -> Record:
 
 def _read_text_file(path: Path) -> str:
     """The whole file as text; undecodable bytes are reported with their line."""
-    return decode_text(read_file_bytes(path, what="one input file"), path, locate_line=True)
+    return decode_text(read_file_bytes(path, what="one input file", hint=LARGE_INPUT_HINT),
+                       path, locate_line=True)
 
 
 def _records_in_file(path: Path, ledger: ErrorLedger | None) -> Iterator[Record]:
@@ -208,7 +266,8 @@ def _jsonl_rows(text: str, path: Path) -> Iterator[tuple[int, Any]]:
 def _csv_rows(text: str, path: Path) -> Iterator[tuple[int, Any]]:
     # Articles are long; the csv module's default 128 KB field limit is too small.
     csv.field_size_limit(MAX_FILE_BYTES)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    # strict: an unterminated quote is an error, not a field running to the end of file.
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     try:
         columns = reader.fieldnames or []
     except csv.Error as err:
@@ -217,17 +276,25 @@ def _csv_rows(text: str, path: Path) -> Iterator[tuple[int, Any]]:
         raise InputError(path, Errors.E309.format(columns=", ".join(map(repr, columns))
                                                   or "nothing"), line=1)
     while True:
+        start = reader.line_num + 1
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as err:
-            yield reader.line_num, _BadLine(f"is not valid CSV ({err})")
+            yield start, _BadLine(_csv_problem(err))
             continue
         cleaned = {(k.strip() if isinstance(k, str) else k): v for k, v in row.items()}
         # DictReader files surplus cells under the key None; they are not a field.
         cleaned.pop(None, None)
         yield reader.line_num, cleaned
+
+
+def _csv_problem(err: csv.Error) -> str:
+    if "unexpected end of data" in str(err):
+        return ("is not valid CSV (a quoted field opened on this line is never closed; "
+                "the rest of the file would be read as its text)")
+    return f"is not valid CSV ({err})"
 
 
 @dataclass(frozen=True)
@@ -400,6 +467,13 @@ class RecordStream:
             suffix = path.suffix.lower()
             reader = {".jsonl": self._jsonl, ".csv": self._csv, ".parquet": self._parquet,
                       ".txt": self._txt}[suffix]
+            if suffix in (".jsonl", ".csv") and _starts_utf16(path):
+                # Line-by-line UTF-8 reading would call every line undecodable.
+                self.records_read += 1
+                yield BadRecord(str(path), "is UTF-16 text; analyze streams UTF-8: convert "
+                                "it, e.g. `iconv -f utf-16 -t utf-8`")
+                self.bytes_read = start + _size(path)
+                continue
             try:
                 for item in reader(path):
                     self.records_read += 1
@@ -541,11 +615,11 @@ class RecordStream:
             # is rejected; lone surrogates cannot come from valid UTF-8.
             text = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="surrogateescape",
                                     newline="")
-            reader = csv.reader(text)
+            reader = csv.reader(text, strict=True)
             try:
                 header = next(reader, None)
             except csv.Error as err:
-                yield BadRecord(str(path), f"is not valid CSV ({err})", line=1)
+                yield BadRecord(str(path), _csv_problem(err), line=1)
                 return
             columns = [c.strip() for c in header or []]
             if self.fields.text not in columns:
@@ -560,7 +634,7 @@ class RecordStream:
                 except StopIteration:
                     return
                 except csv.Error as err:
-                    yield BadRecord(str(path), f"is not valid CSV ({err})", line=start)
+                    yield BadRecord(str(path), _csv_problem(err), line=start)
                     continue
                 finally:
                     self.bytes_read = start_bytes + binary.tell()
@@ -632,6 +706,14 @@ def _lines(handle: io.BufferedReader) -> Iterator[bytes | None]:
             yield None
             continue
         yield raw
+
+
+def _starts_utf16(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(2) in (b"\xff\xfe", b"\xfe\xff")
+    except OSError:
+        return False
 
 
 def _size(path: Path) -> int:

@@ -35,12 +35,18 @@ class Errors(metaclass=ErrorsWithCodes):
             "carry their own 'outlet')")
     E308 = "no input given: pass .txt files, .jsonl/.csv files or folders"
     E309 = "has no header row with a 'text' and an 'outlet' column (found: {columns})"
-    E310 = ("Unknown target {target!r}{suggestion}. Known actors: {known}. Use a canonical "
-            "name or an alias of one of them, or add the target with aliases: "
-            "--target {target!r} --alias NAME (Python: aliases=[...]).")
+    E310 = ("Unknown target {target!r}{suggestion}. Known actors: {count} (list them with "
+            "`framing actors`). Use a canonical name or an alias of one of them, or add the "
+            "target with aliases: --target {target!r} --alias NAME (Python: aliases=[...]).")
     E311 = "no documents to compare: the inputs hold no records"
     E312 = "to_frame() needs pandas: pip install pandas (or spacy-framing[pandas])"
     E313 = "is not a readable input: {reason}"
+    E314 = ("duplicate id {doc_id!r} of outlet {outlet!r}: {earlier} has the same id; give "
+            "each record its own doc_id (records that are parts of one document need a "
+            "'part' field)")
+    E315 = ("{count} bad records in the inputs (listed above); fix them, or pass --skip-bad "
+            "to leave them out")
+    E316 = ("unknown --by field {field!r}; the documents have: {fields}")
 
 
 # --- framing_hedges (spacy_framing/components/hedges.py): codes E200-E249, W200-W249 ---

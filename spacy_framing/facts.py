@@ -145,11 +145,12 @@ def stream_facts(
     span_keys: Mapping[str, str] | None = None,
 ) -> Iterator[Facts]:
     """Parse records with ``nlp.pipe`` and turn each Doc into facts at once, so that no
-    more Docs are alive than one batch."""
-    pairs = ((record["text"], record) for record in records)
-    for doc, record in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size,
-                                n_process=n_process):
-        yield doc_facts(doc, record, span_keys=span_keys)
+    more Docs are alive than one batch. Texts longer than 100,000 characters are parsed
+    in paragraph chunks (see :mod:`spacy_framing.chunks`)."""
+    from .chunks import pipe_facts
+
+    yield from pipe_facts(nlp, records, batch_size=batch_size, n_process=n_process,
+                          span_keys=span_keys)
 
 
 # --- internals ----------------------------------------------------------------------

@@ -6,6 +6,7 @@ are part of the gold contract: changing them invalidates gold offsets.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -43,12 +44,36 @@ class InputError(ValueError):
         super().__init__(f"{where}: {message}")
 
 
+def _utf16(raw: bytes) -> str | None:
+    """The text of UTF-16 bytes that start with a byte-order mark, else None.
+
+    Windows editors save "Unicode" text as UTF-16 with a BOM; its ASCII characters carry
+    NUL bytes, so without this check such a file would be called binary."""
+    if not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    try:
+        return raw.decode("utf-16")
+    except UnicodeDecodeError:
+        return None
+
+
 def decode_text(raw: bytes, path: object, *, line: int | None = None,
                 locate_line: bool = False) -> str:
-    """Decode UTF-8 (with or without BOM), rejecting binary and empty input.
+    """Decode UTF-8 (with or without BOM) or UTF-16 with a BOM, rejecting binary and
+    empty input.
 
-    ``locate_line`` names the line of an undecodable byte, for files read line by line
-    (JSONL, CSV) where that line is the record to fix."""
+    raw (bytes): The file's bytes.
+    path (object): The file, named in error messages.
+    line (int | None): The line the bytes come from, named in error messages.
+    locate_line (bool): Name the line of an undecodable byte, for files read line by line
+        (JSONL, CSV) where that line is the record to fix.
+    RETURNS (str): The text, without its byte-order mark.
+    """
+    wide = _utf16(raw)
+    if wide is not None:
+        if not wide.strip():
+            raise InputError(path, "is empty (no text to analyse)", line=line)
+        return wide
     if b"\x00" in raw[:8192]:
         raise InputError(path, "looks like a binary file (contains NUL bytes), not text",
                          line=line)
@@ -65,15 +90,27 @@ def decode_text(raw: bytes, path: object, *, line: int | None = None,
     return text
 
 
+# Where an oversized input should go instead: analyze streams files of any size.
+LARGE_INPUT_HINT = ("; for a corpus this large use `framing analyze INPUT --output DIR` "
+                    "(it streams any size), then `framing compare --from DIR`")
+
+
 def read_file_bytes(path: Path, *, max_bytes: int = MAX_FILE_BYTES,
-                    what: str = "one article") -> bytes:
+                    what: str = "one article", hint: str = "") -> bytes:
     """The bytes of one input file, with one-line errors for missing, unreadable or
-    oversized files (checked before anything is read into memory)."""
+    oversized files (checked before anything is read into memory).
+
+    path (Path): The file.
+    max_bytes (int): Size above which the file is refused unread.
+    what (str): What the file is, for the size message.
+    hint (str): Appended to the size message, e.g. :data:`LARGE_INPUT_HINT`.
+    RETURNS (bytes): The file's content.
+    """
     try:
         size = path.stat().st_size
         if size > max_bytes:
             raise InputError(path, f"is {size:,} bytes, more than the {max_bytes:,} allowed "
-                             f"for {what}")
+                             f"for {what}{hint}")
         return path.read_bytes()
     except FileNotFoundError as err:
         raise InputError(path, "no such file") from err
@@ -85,9 +122,15 @@ def read_file_bytes(path: Path, *, max_bytes: int = MAX_FILE_BYTES,
         raise InputError(path, Errors.E313.format(reason=err.strerror or err)) from err
 
 
-def read_article(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> str:
-    """Read one article from a text file, with one-line errors for unusable files."""
+def read_article(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES, hint: str = "") -> str:
+    """Read one article from a text file, with one-line errors for unusable files.
+
+    path (str | Path): The file.
+    max_bytes (int): Size above which the file is refused unread.
+    hint (str): Appended to the size message.
+    RETURNS (str): The article's text.
+    """
     path = Path(path)
     if path.is_dir():
         raise InputError(path, "is a directory, expected a text file")
-    return decode_text(read_file_bytes(path, max_bytes=max_bytes), path)
+    return decode_text(read_file_bytes(path, max_bytes=max_bytes, hint=hint), path)

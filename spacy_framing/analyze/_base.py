@@ -7,7 +7,7 @@ from typing import Any
 
 from ..corpus import BadRecord
 
-OUTPUT_VERSION = 1
+OUTPUT_VERSION = 2
 TABLES: tuple[str, ...] = ("documents", "sentences", "spans", "sources")
 ERRORS_FILE = "errors.jsonl"
 RUN_FILE = "run.json"

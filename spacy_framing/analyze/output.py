@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import time
 import uuid
 from collections.abc import Mapping
@@ -127,6 +128,95 @@ class _Part:
             path.unlink()
 
 
+LOCK_FILE = ".framing-analyze.lock"
+# A lock file still empty or unreadable after this long was left by a run killed while
+# writing it; younger, it may be a run that is writing it right now.
+_LOCK_GRACE_SECONDS = 10.0
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by another user
+        return True
+    except (OverflowError, ValueError):
+        return False
+    return True
+
+
+class _Lock:
+    """An exclusive claim on an output folder: two runs writing one folder delete each
+    other's temporary files and lose documents, so the second is refused.
+
+    The lock file holds the owner's pid and host; a lock whose process is gone (same
+    host) or that was never completely written is stale and taken over.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.path = root / LOCK_FILE
+        self.held = False
+
+    def acquire(self) -> None:
+        mine = {"pid": os.getpid(), "host": socket.gethostname(),
+                "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+        for _ in range(3):
+            try:
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                holder = self._holder()
+                if holder is not None and not self._stale(holder):
+                    raise AnalyzeError(
+                        f"{self.root} is in use by another framing analyze run (pid "
+                        f"{holder.get('pid')} on {holder.get('host')}, since "
+                        f"{holder.get('started')}); wait for it to finish or choose another "
+                        f"--output (delete {self.path} only if that run is gone)") from None
+                self.path.unlink(missing_ok=True)
+                continue
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(json.dumps(mine))
+            self.held = True
+            return
+        raise AnalyzeError(f"{self.root}: cannot take the lock {self.path}; another run "
+                           "keeps taking it")
+
+    def _holder(self) -> dict[str, Any] | None:
+        """The lock's content; None when it is stale garbage (unreadable and old)."""
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if isinstance(data, dict) and isinstance(data.get("pid"), int):
+                return data
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError):
+            pass
+        try:
+            age = time.time() - self.path.stat().st_mtime
+        except OSError:
+            return None
+        return None if age > _LOCK_GRACE_SECONDS else {"pid": "?", "host": "?",
+                                                        "started": "just now"}
+
+    @staticmethod
+    def _stale(holder: dict[str, Any]) -> bool:
+        if holder.get("host") != socket.gethostname() or not isinstance(holder["pid"], int):
+            return False  # another machine's process cannot be checked from here
+        return not _pid_alive(holder["pid"])
+
+    def release(self) -> None:
+        if not self.held:
+            return
+        self.held = False
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if data.get("pid") == os.getpid() and data.get("host") == socket.gethostname():
+            self.path.unlink(missing_ok=True)
+
+
 class _Output:
     """The output folder: parts while running, the final files once finished."""
 
@@ -137,6 +227,21 @@ class _Output:
         if root.exists() and not root.is_dir():
             raise AnalyzeError(f"{root}: --output must be a folder")
         root.mkdir(parents=True, exist_ok=True)
+        # Taken before anything in the folder is read or changed.
+        self.lock = _Lock(root)
+        self.lock.acquire()
+        try:
+            self._open(settings)
+        except BaseException:
+            self.lock.release()
+            raise
+
+    def release(self) -> None:
+        """Give up the folder's lock (at the end of a run, finished or not)."""
+        self.lock.release()
+
+    def _open(self, settings: dict[str, Any]) -> None:
+        root, resume = self.root, self.resume
         if (self.work / _FINISHING).is_file():
             # An earlier run was killed while renaming its finished files into place.
             self._rename_finished()
@@ -194,6 +299,7 @@ class _Output:
         that the folder does not look like an interrupted run."""
         if not self.parts and self.work.is_dir():
             shutil.rmtree(self.work)
+        self.release()
 
     def new_part(self) -> _Part:
         part = _Part(self.work, self.next_index)

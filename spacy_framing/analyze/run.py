@@ -135,6 +135,7 @@ def analyze(
             out.keep(part)
         except Exception:  # keep the original error; this part is redone
             part.discard()
+        out.release()
         raise
     finally:
         outcomes.close()
@@ -144,5 +145,8 @@ def analyze(
     result.already_written = stream.skipped
     result.seconds = round(time.monotonic() - started, 3)
     result.cpu_seconds = round(time.process_time() - started_cpu, 3)
-    out.finish(result)
+    try:
+        out.finish(result)
+    finally:
+        out.release()
     return result

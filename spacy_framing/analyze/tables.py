@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..compare.profiles import CODEBOOK_DEVICES, SOURCE_TYPES
 from ..facts import FACTS_VERSION
+from ..language import language_warning
 from ..types import Facts, PathLikeStr
 from ._base import OUTPUT_VERSION, RUN_FILE, TABLES, WORK_DIR, AnalyzeError
 
@@ -45,7 +46,7 @@ def schemas() -> dict[str, pa.Schema]:
         ("HEDGE", pa.int64()), ("BOOSTER", pa.int64()),
         ("sources", pa.int64()), *[(name, pa.int64()) for name in SOURCE_COLUMNS],
         ("actors", strings), ("text", pa.string()), ("meta", pa.string()),
-        ("extra", pa.string()),
+        ("language_warning", pa.string()), ("extra", pa.string()),
     ], metadata=meta)
     sentences = pa.schema([
         ("doc_id", pa.string()), ("index", pa.int64()), ("start", pa.int64()),
@@ -71,13 +72,20 @@ def schemas() -> dict[str, pa.Schema]:
             "sources": sources}
 
 
+# Line separators other than "\n" that readers splitting text into lines (Python's
+# str.splitlines, JavaScript) also break at; JSON leaves them raw inside strings, so a
+# record holding one would be cut in two in errors.jsonl. They only occur in strings,
+# where the \u escape means the same character.
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def _json(value: Any) -> str:
     try:
         text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
         text.encode("utf-8")
     except UnicodeEncodeError:
         text = json.dumps(value, ensure_ascii=True, sort_keys=True, default=str)
-    return text
+    return text.translate(_LINE_BREAKS)
 
 
 def _extra(item: Mapping[str, Any], known: frozenset[str]) -> str | None:
@@ -133,6 +141,7 @@ class _Rows:
             **hedges, "sources": len(sources),
             **{f"sources_{kind}": n for kind, n in source_types.items()},
             "actors": actors, "text": text, "meta": _json(facts.get("meta") or {}),
+            "language_warning": language_warning(text),
             "extra": _extra(facts, _DOC_KEYS),
         }
         for column, value in row.items():
@@ -268,14 +277,24 @@ def check_output(directory: PathLikeStr) -> dict[str, Any]:
                                "with --resume")
         raise AnalyzeError(f"{root}: not an analyze output (no {RUN_FILE}); run "
                            "`framing analyze INPUT --output DIR` first")
-    run = json.loads(run_path.read_text(encoding="utf-8"))
+    try:
+        run = json.loads(run_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise AnalyzeError(f"{run_path}: unreadable ({err}); rerun analyze") from err
+    if not isinstance(run, dict):
+        raise AnalyzeError(f"{run_path}: not a run record; rerun analyze")
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     for name in TABLES:
         path = root / f"{name}.parquet"
         if not path.is_file():
             raise AnalyzeError(f"{path}: missing from the analyze output")
-        found = (pq.read_schema(path).metadata or {}).get(b"framing.run_id", b"").decode()
+        try:
+            schema = pq.read_schema(path)
+        except (pa.ArrowException, OSError) as err:
+            raise AnalyzeError(f"{path}: not a readable Parquet file ({err})") from err
+        found = (schema.metadata or {}).get(b"framing.run_id", b"").decode()
         if found != run.get("run_id"):
             raise AnalyzeError(f"{path} belongs to another run than {run_path} (a run "
                                "interrupted while finishing?); rerun analyze with --resume")
@@ -294,6 +313,8 @@ def iter_facts(directory: PathLikeStr, *, group_by: str = "outlet") -> Iterator[
     import pyarrow.parquet as pq
 
     columns = pq.read_schema(root / "documents.parquet").names
+    if group_by != "outlet" and group_by not in columns:
+        _check_meta_field(root, group_by)
     children = {name: _Grouped(_rows(root / f"{name}.parquet"))
                 for name in ("sentences", "spans", "sources")}
     for doc in _rows(root / "documents.parquet"):
@@ -305,6 +326,26 @@ def iter_facts(directory: PathLikeStr, *, group_by: str = "outlet") -> Iterator[
             value = doc.get(group_by) if group_by in columns else facts["meta"].get(group_by)
             facts["outlet"] = "(none)" if value in (None, "") else str(value)
         yield facts
+
+
+# Columns of documents.parquet that make sense to group by.
+_GROUPABLE = ("outlet", "title", "date", "file")
+
+
+def _check_meta_field(root: Path, field: str) -> None:
+    """Raise AnalyzeError unless some document's record has ``field``: grouping by a
+    misspelt field would put every document under "(none)" and still print a report."""
+    keys: set[str] = set()
+    for row in _rows(root / "documents.parquet", columns=["meta"]):
+        meta = _loads(row["meta"])
+        if field in meta:
+            return
+        keys.update(meta)
+    fields = [*_GROUPABLE, *sorted(keys - set(_GROUPABLE))]
+    from ..errors import Errors
+
+    raise AnalyzeError(f"{root}: " + Errors.E316.format(
+        field=field, fields=", ".join(fields)))
 
 
 def resolve_stored_target(target: str) -> str:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Iterable, Sequence
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -35,14 +37,18 @@ from .summary import summarise
 if TYPE_CHECKING:
     from spacy.language import Language
 
-__all__ = ["Comparison", "TargetError", "compare", "compare_facts"]
+__all__ = ["Comparison", "NoDocumentsError", "TargetError", "compare", "compare_facts"]
 
 DEFAULT_BOOTSTRAP = 1000
 DEFAULT_PERMUTATIONS = 1000
 
 
 class TargetError(ValueError):
-    """The target cannot be resolved to an actor; the message lists the known actors."""
+    """The target cannot be resolved to an actor; the message suggests close names."""
+
+
+class NoDocumentsError(ValueError):
+    """There is nothing to compare (no documents, or all of them were skipped)."""
 
 
 @dataclass
@@ -61,6 +67,10 @@ class Comparison:
     notes: list[str] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
     documents: list[Facts] = field(default_factory=list, repr=False)
+    # Bad input records left out (``skip_bad``), one message each (file:line: reason).
+    skipped: list[str] = field(default_factory=list)
+    # Documents whose text does not look English: (doc_id, warning).
+    language_warnings: list[tuple[str, str]] = field(default_factory=list)
 
     def to_dict(self, *, include_documents: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -134,6 +144,8 @@ def compare(
     batch_size: int = 16,
     n_process: int = 1,
     keep_documents: bool = True,
+    skip_bad: bool = False,
+    progress: bool = False,
 ) -> Comparison:
     """Compare how the outlets in ``inputs`` frame ``target``.
 
@@ -143,9 +155,20 @@ def compare(
     any alias the actors component knows; ``aliases`` adds more (and may introduce an
     actor the component does not know). ``nlp`` reuses a loaded framing pipeline
     (``aliases`` are then added to it); otherwise ``model`` is loaded.
+
+    Every bad input record is found before any parsing: without ``skip_bad`` they raise
+    together (:class:`~spacy_framing.corpus.InputErrors`); with it they are left out and
+    listed in ``Comparison.skipped``. ``progress`` shows a bar of documents parsed on
+    standard error.
     """
+    from ..corpus import ErrorLedger
+    from ..language import language_warning
+
     _check_counts(n_bootstrap, n_permutations)
-    records = read_records(inputs, outlets=outlets)
+    ledger = ErrorLedger() if skip_bad else None
+    records = read_records(inputs, outlets=outlets, ledger=ledger)
+    warnings = [(str(r["doc_id"]), w) for r in records
+                if (w := language_warning(r["text"])) is not None]
     if nlp is None:
         from .._loader import load
 
@@ -155,9 +178,38 @@ def compare(
 
     facts = stream_facts(nlp, records, batch_size=batch_size, n_process=n_process)
     order = list(dict.fromkeys(str(r["outlet"]) for r in records))
-    return compare_facts(facts, target=canonical, seed=seed, n_bootstrap=n_bootstrap,
-                         n_permutations=n_permutations, outlet_order=order,
-                         keep_documents=keep_documents)
+    with _progress_bar(len(records), enabled=progress) as advance:
+        result = compare_facts(_counted(facts, advance), target=canonical, seed=seed,
+                               n_bootstrap=n_bootstrap, n_permutations=n_permutations,
+                               outlet_order=order, keep_documents=keep_documents)
+    result.skipped = ledger.messages() if ledger else []
+    result.language_warnings = warnings
+    if result.skipped:
+        result.notes.append(f"{len(result.skipped)} bad input records were left out "
+                            "(--skip-bad).")
+    if warnings:
+        result.notes.append(f"{len(warnings)} of {len(records)} documents do not look "
+                            "English; the framing components only know English.")
+    return result
+
+
+def _counted(facts: Iterable[Facts], advance: Any) -> Iterable[Facts]:
+    for item in facts:
+        advance(1)
+        yield item
+
+
+@contextmanager
+def _progress_bar(length: int, *, enabled: bool) -> Iterator[Any]:
+    """``advance(n)`` for a bar on standard error, or a no-op when disabled."""
+    if not enabled:
+        yield lambda n: None
+        return
+    import click
+
+    with click.progressbar(length=length, label="parsing documents", file=sys.stderr,
+                           show_pos=True) as bar:
+        yield bar.update
 
 
 def resolve_target(nlp: Language, target: str, aliases: Sequence[str] = ()) -> str:
@@ -177,10 +229,13 @@ def resolve_target(nlp: Language, target: str, aliases: Sequence[str] = ()) -> s
     if canonical is None:
         if not extra:
             known = sorted(pipe.known_actors())
-            close = difflib.get_close_matches(target, known, n=3, cutoff=0.6)
-            suggestion = f" (did you mean {' or '.join(close)}?)" if close else ""
+            # Compared case-blind: "china" and "CHINA" are one letter from nothing.
+            by_lower = {name.lower(): name for name in known}
+            close = [by_lower[name] for name in difflib.get_close_matches(
+                target.lower(), list(by_lower), n=5, cutoff=0.6)]
+            suggestion = f" (did you mean {', '.join(close)}?)" if close else ""
             raise TargetError(Errors.E310.format(target=target, suggestion=suggestion,
-                                                 known=", ".join(known)))
+                                                 count=len(known)))
         canonical = target
         extra = [target, *extra]
     if extra:
@@ -213,7 +268,7 @@ def compare_facts(
     data = collect(facts, target, outlet_order=outlet_order, labels=labels,
                    keep_documents=keep_documents)
     if not data.outlets:
-        raise ValueError(Errors.E311)
+        raise NoDocumentsError(Errors.E311)
     # Independent streams: changing the bootstrap count leaves the permutations alone.
     bootstrap_seed, permutation_seed = np.random.SeedSequence(seed).spawn(2)
     bootstrap_rng = np.random.default_rng(bootstrap_seed)
