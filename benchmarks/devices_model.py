@@ -32,7 +32,7 @@ from spacy_framing._loader import load, tok2vec_sha256
 from spacy_framing.benchmark import read_gold, run_benchmark
 from spacy_framing.training import train_devices
 from spacy_framing.training.docbin import DEVICE_LABELS
-from spacy_framing.training.run import MERGE_NAME, SPANCAT_NAME
+from spacy_framing.training.run import MERGE_NAME, SPANCAT_NAME, retune
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "benchmarks" / "corpus" / "annotations"
@@ -74,6 +74,21 @@ def train(output: Path, articles: int | None = None, **overrides: Any) -> dict[s
                              overrides=overrides)
 
 
+def retune_pipeline(pipeline: Path) -> None:
+    """Re-tune the merge thresholds of a trained pipeline on the corpus dev split (after a
+    change of the threshold grid; the trained weights stay as they are)."""
+    nlp = spacy.load(pipeline)
+    dev = [g for g in read_gold([CORPUS], texts_root=shared_root())[0]
+           if g.meta.get("split") == "dev"]
+    tuning = retune(nlp, dev)
+    nlp.to_disk(pipeline)
+    summary_path = pipeline / "training" / "summary.json"
+    summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    summary["merge"] = tuning
+    summary_path.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    print({p: v["micro_f1"] for p, v in tuning["scores"].items()}, tuning["policy"])
+
+
 def ship(pipeline: Path) -> None:
     """Copy the trained spancat and merge settings of ``pipeline`` into the package."""
     nlp = spacy.load(pipeline)
@@ -86,7 +101,8 @@ def ship(pipeline: Path) -> None:
     if PACKAGE_MODEL.exists():
         shutil.rmtree(PACKAGE_MODEL)
     PACKAGE_MODEL.mkdir(parents=True)
-    nlp.get_pipe(SPANCAT_NAME).to_disk(PACKAGE_MODEL / SPANCAT_NAME)
+    # The pipe would write the whole vocab (strings and vectors) again; the vectors ship once.
+    nlp.get_pipe(SPANCAT_NAME).to_disk(PACKAGE_MODEL / SPANCAT_NAME, exclude=["vocab"])
     listens = spancat_config["model"]["tok2vec"]["@architectures"].startswith(
         "spacy.Tok2VecListener")
     vectors = None
@@ -94,7 +110,8 @@ def ship(pipeline: Path) -> None:
         vectors = "vectors"
         nlp.vocab.vectors.to_disk(PACKAGE_MODEL / vectors)
     meta = {
-        "spancat_name": SPANCAT_NAME, "spancat_config": spancat_config,
+        "spancat_name": SPANCAT_NAME, "spancat_factory": config[SPANCAT_NAME]["factory"],
+        "spancat_config": spancat_config,
         "merge_name": MERGE_NAME, "merge_config": merge_config,
         "listens_to_tok2vec_sha256": tok2vec_sha256(nlp) if listens else None,
         "vectors": vectors, "base_model": summary["base_model"],
@@ -156,12 +173,16 @@ def main() -> None:
     train_parser.add_argument("--output", type=Path, default=Path("/tmp/framing-devices"))
     train_parser.add_argument("--max-steps", type=int, default=None)
     commands.add_parser("ship").add_argument("pipeline", type=Path)
+    commands.add_parser("retune").add_argument("pipeline", type=Path)
     score_parser = commands.add_parser("score")
     score_parser.add_argument("--model", default=None)
     score_parser.add_argument("--sets", default="dev,test,gold")
     score_parser.add_argument("--json", action="store_true", help="print one JSON object")
     curve_parser = commands.add_parser("curve")
     curve_parser.add_argument("--sizes", default="25,50,100,all")
+    curve_parser.add_argument("--max-steps", type=int, default=1500)
+    curve_parser.add_argument("--vectors", default=None,
+                              help="floret vectors folder (default: the shipped ones)")
     args = parser.parse_args()
     if args.command == "train":
         overrides = {"training.max_steps": args.max_steps} if args.max_steps else {}
@@ -169,24 +190,36 @@ def main() -> None:
         print(json.dumps({k: v for k, v in summary.items() if k != "merge"}))
     elif args.command == "ship":
         ship(args.pipeline)
+    elif args.command == "retune":
+        retune_pipeline(args.pipeline)
     elif args.command == "score":
         results = score(args.model, args.sets.split(","))
         if args.json:
             print(json.dumps(results))
     else:
-        curve: list[dict[str, Any]] = []
+        curve_path = RESULTS / "devices_curve.json"
+        curve: list[dict[str, Any]] = (json.loads(curve_path.read_text(encoding="utf-8"))
+                                       if curve_path.is_file() else [])
+        overrides: dict[str, Any] = {"training.max_steps": args.max_steps}
+        if args.vectors:
+            overrides["paths.vectors"] = args.vectors
         for size in args.sizes.split(","):
             articles = None if size == "all" else int(size)
             with tempfile.TemporaryDirectory() as out:
-                summary = train(Path(out) / "model", articles)
+                summary = train(Path(out) / "model", articles, **overrides)
             union = summary["merge"]["scores"]
-            curve.append({"articles": articles or summary["train_documents"],
-                          "train_documents": summary["train_documents"],
-                          "training_seconds": summary["training_seconds"],
-                          "dev": {p: union[p]["micro_f1"] for p in union}})
-            print(json.dumps(curve[-1]))
-        (RESULTS / "devices_curve.json").write_text(json.dumps(curve, indent=1) + "\n",
-                                                    encoding="utf-8")
+            row = {"articles": articles or summary["train_documents"],
+                   "train_documents": summary["train_documents"],
+                   "max_steps": args.max_steps,
+                   "training_seconds": summary["training_seconds"],
+                   "dev": {p: union[p]["micro_f1"] for p in union}}
+            # Several curve runs may share the file (one per size, in parallel).
+            if curve_path.is_file():
+                curve = json.loads(curve_path.read_text(encoding="utf-8"))
+            curve = [r for r in curve if r["train_documents"] != row["train_documents"]]
+            curve = sorted([*curve, row], key=lambda r: r["train_documents"])
+            curve_path.write_text(json.dumps(curve, indent=1) + "\n", encoding="utf-8")
+            print(json.dumps(row))
 
 
 if __name__ == "__main__":

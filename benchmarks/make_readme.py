@@ -174,10 +174,11 @@ def devices_model_section(shared: Path) -> list[str]:
         curve = json.loads(curve_path.read_text(encoding="utf-8"))
         out += ["Learning curve (`python benchmarks/devices_model.py curve`; dev micro "
                 "span-partial F1 after tuning):", "",
-                "| training articles | training seconds | rules | model | merged (union) |",
-                "|---:|---:|---:|---:|---:|"]
+                "| training articles | steps | training seconds | rules | model | "
+                "merged (union) |", "|---:|---:|---:|---:|---:|---:|"]
         for row in curve:
-            out.append(f"| {row['train_documents']} | {row['training_seconds']:.0f} | "
+            out.append(f"| {row['train_documents']} | {row.get('max_steps', '')} | "
+                       f"{row['training_seconds']:.0f} | "
                        f"{row['dev']['rules']:.3f} | {row['dev']['model']:.3f} | "
                        f"{row['dev']['union']:.3f} |")
         out.append("")

@@ -133,9 +133,9 @@ def add_shipped_devices(nlp: Language) -> bool:
         vectors = Vectors(strings=nlp.vocab.strings)
         vectors.from_disk(folder / meta["vectors"])
         nlp.vocab.vectors = vectors
-    spancat = nlp.add_pipe("spancat", name=meta["spancat_name"], config=meta["spancat_config"],
-                           after="framing_devices")
-    spancat.from_disk(folder / meta["spancat_name"])
+    spancat = nlp.add_pipe(meta["spancat_factory"], name=meta["spancat_name"],
+                           config=meta["spancat_config"], after="framing_devices")
+    spancat.from_disk(folder / meta["spancat_name"], exclude=["vocab"])
     nlp.add_pipe("framing_merge", name=meta["merge_name"], after=meta["spancat_name"],
                  config=meta["merge_config"])
     return True

@@ -33,7 +33,10 @@ from ..components.merge import POLICIES, merge_spans, span_probability
 from ..texts import InputError
 from .docbin import DEVICE_LABELS, DEVICES_KEY, gold_to_doc, split_by_story, write_docbin
 
-THRESHOLD_GRID: tuple[float, ...] = tuple(round(0.2 + 0.05 * i, 2) for i in range(15))
+# Fine steps near 1: spancat_singlelabel trained with down-weighted negatives is confident,
+# and the thresholds that pay on dev sit high.
+THRESHOLD_GRID: tuple[float, ...] = (*(round(0.2 + 0.05 * i, 2) for i in range(16)),
+                                     0.97, 0.98, 0.99)
 SPANCAT_NAME = "framing_spancat"
 MERGE_NAME = "framing_merge"
 
@@ -153,6 +156,20 @@ def tune_merge(candidates: Sequence[DevCandidates], *, labels: Sequence[str] = D
             "scores": by_policy}
 
 
+def retune(nlp: Language, dev: Sequence[GoldDoc]) -> dict[str, Any]:
+    """Tune ``nlp``'s merge step on ``dev`` and set the chosen policy and thresholds.
+
+    nlp (Language): A pipeline holding ``framing_spancat`` and ``framing_merge``.
+    dev (Sequence[GoldDoc]): The dev records.
+    RETURNS (dict[str, Any]): The tuning result (see :func:`tune_merge`).
+    """
+    tuning = tune_merge(collect_candidates(nlp, dev))
+    merger = nlp.get_pipe(MERGE_NAME)
+    merger.policy = tuning["policy"]
+    merger.thresholds = dict(tuning["thresholds"])
+    return tuning
+
+
 def add_trained_devices(nlp: Language, trained: Language, *, merge: Mapping[str, Any]
                         ) -> None:
     """Put the trained span categorizer and the merge step after ``framing_devices``.
@@ -168,6 +185,17 @@ def add_trained_devices(nlp: Language, trained: Language, *, merge: Mapping[str,
         nlp.vocab.vectors = trained.vocab.vectors
     nlp.add_pipe("spancat", name=SPANCAT_NAME, source=trained, after=anchor)
     nlp.add_pipe("framing_merge", name=MERGE_NAME, after=SPANCAT_NAME, config=dict(merge))
+
+
+def _vectors_pipeline(vectors_dir: Path, target: Path) -> Path:
+    from spacy.vectors import Vectors
+
+    holder = spacy.blank("en")
+    vectors = Vectors(strings=holder.vocab.strings)
+    vectors.from_disk(vectors_dir)
+    holder.vocab.vectors = vectors
+    holder.to_disk(target)
+    return target
 
 
 def train_devices(
@@ -221,17 +249,15 @@ def train_devices(
                 "paths.base_model": base, **dict(overrides or {})}
     shipped_vectors = shipped_model_folder() / "vectors"
     if "paths.vectors" not in settings and shipped_vectors.is_dir():
-        # The bundled config reads static vectors; by default the ones the package ships.
-        settings["paths.vectors"] = str(shipped_vectors)
+        # The bundled config reads static vectors; by default the ones the package ships,
+        # which spaCy's initialize takes as a pipeline folder.
+        settings["paths.vectors"] = str(_vectors_pipeline(shipped_vectors, work / "vectors"))
     started = time.perf_counter()
     spacy_train(config or bundled_config(), work, overrides=settings)
     seconds = time.perf_counter() - started
     trained = spacy.load(work / "model-best")
     add_trained_devices(nlp, trained, merge={"policy": "union"})
-    tuning = tune_merge(collect_candidates(nlp, dev_set))
-    merger = nlp.get_pipe(MERGE_NAME)
-    merger.policy = tuning["policy"]
-    merger.thresholds = dict(tuning["thresholds"])
+    tuning = retune(nlp, dev_set)
     nlp.to_disk(output)
     summary = {
         "base_model": base,
