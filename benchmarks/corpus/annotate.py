@@ -298,7 +298,8 @@ def save(annotator: str, item_id: str, spec_path: Path) -> None:
         "source": entry["source"],
         "meta": {"doc_id": item_id, "outlet": entry["outlet"], "bias": entry["bias"],
                  "topic": entry["topic"], "date": entry["date"], "story": entry["story"],
-                 "split": entry["split"], "annotator": annotator, "role": roles[item_id],
+                 "split": "frozen_test" if SETTINGS["set"] == "frozen" else entry["split"],
+                 "annotator": annotator, "role": roles[item_id],
                  "unannotated": sorted(unannotated, key=lambda u: u["start"]),
                  "notes": spec.get("notes", "")},
         "spans": spans,
@@ -388,7 +389,8 @@ def adjudication_view(item_id: str) -> None:
 
 def status(annotator: str) -> list[tuple[str, str]]:
     todo = []
-    done = {role: saved_ids(output_file(annotator, role)) for role in ("primary", "second")}
+    done = {role: saved_ids(output_file(annotator, role))
+            for role in ("primary", "second", "adjudicated")}
     for item_id, role in queue(annotator):
         if item_id not in done[role]:
             todo.append((item_id, role))
