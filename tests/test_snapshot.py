@@ -1,4 +1,4 @@
-"""The full pipeline's outputs on 151 documents match the recorded digests.
+"""The rule components' outputs on 151 documents match the recorded digests.
 
 Refactors of the components must leave every span and extension value byte-identical.
 When this fails, the message lists the documents that differ; dump their full outputs
@@ -21,7 +21,7 @@ import spacy_framing
 def test_outputs_match_snapshot(shared_dir: Path) -> None:
     # A pipeline of its own: the session's may carry patterns other tests added.
     expected = json.loads(SNAPSHOT_FILE.read_text(encoding="utf-8"))
-    actual = compute(shared_dir, nlp=spacy_framing.load())
+    actual = compute(shared_dir, nlp=spacy_framing.load(profile="rules"))
     changed = differing(expected, actual)
     assert not changed, (
         f"{len(changed)} of {len(expected)} documents differ from {SNAPSHOT_FILE.name}: "

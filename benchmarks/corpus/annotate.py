@@ -107,7 +107,9 @@ def _texts() -> dict[str, str]:
     if cached.exists():
         return json.loads(cached.read_text(encoding="utf-8"))
     texts = _read_texts(list(draw().values()))
-    cached.write_text(json.dumps(texts), encoding="utf-8")
+    partial = cached.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_text(json.dumps(texts), encoding="utf-8")
+    partial.replace(cached)  # atomic: annotators run this script side by side
     return texts
 
 
