@@ -136,6 +136,14 @@ def _golds(name: str, root: Path) -> list[Any]:
     return docs
 
 
+def _training_summary(model: str | None) -> dict[str, Any]:
+    if model:
+        path = Path(model) / "training" / "summary.json"
+        return json.loads(path.read_text(encoding="utf-8"))
+    meta = json.loads((PACKAGE_MODEL / "meta.json").read_text(encoding="utf-8"))
+    return meta["training"]
+
+
 def score(model: str | None, sets: list[str]) -> dict[str, Any]:
     """Rules, model alone and merged output on each set, per label (span-partial etc.)."""
     root = shared_root()
@@ -145,7 +153,10 @@ def score(model: str | None, sets: list[str]) -> dict[str, Any]:
         raise SystemExit("the pipeline has no trained device model")
     variants["merged"] = merged
     model_only = load(model) if model else load()
-    model_only.get_pipe(MERGE_NAME).policy = "model"
+    # The model alone with the thresholds tuned for it on dev (not the union's).
+    merger = model_only.get_pipe(MERGE_NAME)
+    merger.policy = "model"
+    merger.thresholds = dict(_training_summary(model)["merge"]["scores"]["model"]["thresholds"])
     variants["model"] = model_only
     results: dict[str, Any] = {}
     for name in sets:

@@ -40,10 +40,12 @@ def _sentence(offset: int, starts: list[int]) -> int:
     return index
 
 
-def pairs(root: Path) -> list[tuple[GoldDoc, GoldDoc]]:
-    """(primary, second) annotations of every article annotated twice."""
-    first, _ = read_gold([HERE / "annotations"], texts_root=root)
-    second, _ = read_gold([HERE / "second"], texts_root=root)
+def pairs(root: Path, *, frozen: bool = False) -> list[tuple[GoldDoc, GoldDoc]]:
+    """(primary, second) annotations of every article annotated twice (of the training
+    corpus, or of the frozen test set before adjudication)."""
+    folders = (("frozen/first", "frozen/second") if frozen else ("annotations", "second"))
+    first, _ = read_gold([HERE / folders[0]], texts_root=root)
+    second, _ = read_gold([HERE / folders[1]], texts_root=root)
     by_id = {g.doc_id: g for g in first}
     return [(by_id[g.doc_id], g) for g in second if g.doc_id in by_id]
 
@@ -87,13 +89,20 @@ def agreement(docs: list[tuple[GoldDoc, GoldDoc]]) -> dict[str, Any]:
 
 
 def main() -> None:
+    import argparse
+
     from draw import shared_root
 
-    docs = pairs(shared_root())
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--frozen", action="store_true",
+                        help="the frozen test set's two annotations (before adjudication)")
+    args = parser.parse_args()
+    docs = pairs(shared_root(), frozen=args.frozen)
     result = agreement(docs)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"{result['articles']} articles annotated twice -> {RESULTS}")
+    target = RESULTS.with_name("frozen_agreement.json") if args.frozen else RESULTS
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(f"{result['articles']} articles annotated twice -> {target}")
     print(f"{'label':<20}{'span F1':>9}{'sent F1':>9}{'n1':>6}{'n2':>6}")
     for label, row in result["labels"].items():
         print(f"{label:<20}{row['span_f1']:>9.3f}{row['sentence_f1']:>9.3f}"
