@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from math import log
+from typing import Any
 
 import numpy as np
 
@@ -80,12 +81,16 @@ def permutation_test(
     n_permutations: int,
     rng: np.random.Generator,
     unit: str = "sentences",
+    strata: Sequence[Any] | None = None,
 ) -> PermutationResult:
     """Permutation test of the outlets' device distributions.
 
     ``unit_counts`` is units x labels, ``unit_outlets`` the outlet index of each unit.
     Outlet labels are shuffled over units (group sizes kept) ``n_permutations`` times;
-    p = (1 + #{permuted statistic >= observed}) / (1 + n_permutations).
+    p = (1 + #{permuted statistic >= observed}) / (1 + n_permutations). With ``strata``
+    (one per unit) labels are shuffled within strata only: the null hypothesis is then
+    that outlets do not differ *within* a stratum, so a difference that comes only from
+    outlets covering different strata (topics) is not significant.
     """
     unit_counts = np.asarray(unit_counts, dtype=float)
     labels = np.asarray(unit_outlets, dtype=np.int64)
@@ -108,7 +113,7 @@ def permutation_test(
     tolerance = 1e-12
     while done < n_permutations:
         size = min(chunk, n_permutations - done)
-        permuted = rng.permuted(np.tile(labels, (size, 1)), axis=1)
+        permuted = permuted_assignments(labels, size, rng=rng, strata=strata)
         sums = _outlet_sums(unit_counts, permuted, n_outlets)  # size x outlets x labels
         values = np.stack([js_divergence(sums[:, i], sums[:, j]) for i, j in pairs], axis=1)
         finite = np.isfinite(values)
@@ -127,6 +132,85 @@ def permutation_test(
         if np.isfinite(observed_pairs[index]):
             pair_p[i, j] = pair_p[j, i] = (1 + pair_exceed[index]) / (1 + pair_defined[index])
     return PermutationResult(matrix, statistic, p_value, pair_p, n_permutations, unit)
+
+
+def permuted_assignments(labels: np.ndarray, size: int, *, rng: np.random.Generator,
+                         strata: Sequence[Any] | None = None) -> np.ndarray:
+    """``size`` shuffles of ``labels`` (size x units), within ``strata`` when given."""
+    labels = np.asarray(labels)
+    if strata is None:
+        return rng.permuted(np.tile(labels, (size, 1)), axis=1)
+    keys = np.asarray([str(s) for s in strata])
+    permuted = np.tile(labels, (size, 1))
+    for key in sorted(set(keys.tolist())):
+        members = np.flatnonzero(keys == key)
+        if len(members) > 1:
+            permuted[:, members] = rng.permuted(permuted[:, members], axis=1)
+    return permuted
+
+
+def between_group_statistic(hits: np.ndarray, totals: np.ndarray) -> np.ndarray:
+    """Per label, how far the groups' shares spread: sum_g T_g (p_g - p)^2 with
+    p_g = H_g / T_g (the numerator of Pearson's chi-square for a groups x {hit, no hit}
+    table). ``hits`` is (... x groups x labels), ``totals`` (... x groups)."""
+    totals = np.asarray(totals, dtype=float)
+    hits = np.asarray(hits, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        within = np.where(totals[..., None] > 0,
+                          hits ** 2 / np.maximum(totals[..., None], 1e-12), 0.0).sum(axis=-2)
+        overall = hits.sum(axis=-2) ** 2 / np.maximum(totals.sum(axis=-1)[..., None], 1e-12)
+    return within - overall
+
+
+def label_tests(
+    unit_hits: np.ndarray,
+    unit_totals: np.ndarray,
+    unit_groups: Sequence[int] | np.ndarray,
+    n_groups: int,
+    *,
+    n_permutations: int,
+    rng: np.random.Generator,
+    strata: Sequence[Any] | None = None,
+) -> np.ndarray | None:
+    """Per-label permutation p-values of "the groups' shares of this label differ".
+
+    ``unit_hits`` is units x labels (target sentences carrying the label), ``unit_totals``
+    the target sentences per unit, ``unit_groups`` each unit's group. Groups are shuffled
+    over units (within ``strata`` when given). None without permutations or groups.
+    """
+    groups = np.asarray(unit_groups, dtype=np.int64)
+    hits = np.asarray(unit_hits, dtype=float)
+    totals = np.asarray(unit_totals, dtype=float)
+    if n_permutations <= 0 or len(groups) < 2 or len(set(groups.tolist())) < 2:
+        return None
+    observed = between_group_statistic(*_group_sums(hits, totals, groups[None, :], n_groups))
+    exceed = np.zeros(hits.shape[1])
+    chunk = max(1, min(n_permutations, 200_000 // max(1, len(groups))))
+    done = 0
+    while done < n_permutations:
+        size = min(chunk, n_permutations - done)
+        permuted = permuted_assignments(groups, size, rng=rng, strata=strata)
+        values = between_group_statistic(*_group_sums(hits, totals, permuted, n_groups))
+        exceed += np.sum(values >= observed - 1e-9, axis=0)
+        done += size
+    return (1 + exceed) / (1 + n_permutations)
+
+
+def holm(p_values: Sequence[float]) -> list[float]:
+    """Holm's step-down adjustment (family-wise error) of ``p_values``, in their order."""
+    order = sorted(range(len(p_values)), key=lambda i: p_values[i])
+    adjusted = [0.0] * len(p_values)
+    running = 0.0
+    for rank, index in enumerate(order):
+        running = max(running, min(1.0, (len(p_values) - rank) * p_values[index]))
+        adjusted[index] = running
+    return adjusted
+
+
+def _group_sums(hits: np.ndarray, totals: np.ndarray, assignments: np.ndarray,
+                n_groups: int) -> tuple[np.ndarray, np.ndarray]:
+    onehot = (assignments[:, None, :] == np.arange(n_groups)[None, :, None]).astype(float)
+    return onehot @ hits, onehot @ totals
 
 
 def _outlet_sums(unit_counts: np.ndarray, labels: np.ndarray, n_outlets: int) -> np.ndarray:

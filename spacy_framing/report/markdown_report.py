@@ -131,5 +131,6 @@ def render_markdown(result: Mapping[str, Any]) -> str:
 
 
 def _cv_unit(model: Mapping[str, Any]) -> str:
-    return ("grouped by document" if model.get("cv_grouping") == "documents"
-            else "over sentences")
+    return {"documents": "grouped by document",
+            "strata": "holding out whole strata"}.get(model.get("cv_grouping") or "",
+                                                      "over sentences")

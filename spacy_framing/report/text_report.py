@@ -18,6 +18,8 @@ from ._format import (
     pct,
     share_cell,
     top_items,
+    trend_cell,
+    trend_labels,
 )
 
 WIDTH = 100
@@ -60,6 +62,14 @@ def render_text(result: Mapping[str, Any], *, colour: bool = False) -> str:
     lines += ["", style("Across outlets", bold=True)]
     lines += _divergence_lines(result.get("divergence") or {})
     lines += _model_lines(result.get("contrast_model") or {})
+    if result.get("stratification"):
+        lines += ["", style(f"Within strata ({result['stratification']['field']})", bold=True)]
+        lines += _stratification_lines(result["stratification"], style)
+    if result.get("trend") is not None:
+        period = (result.get("settings") or {}).get("period") or "period"
+        lines += ["", style(f"Trend by {period}: {target} sentences and device shares "
+                            "[95% CI, %]", bold=True)]
+        lines += _trend_lines(result["trend"], style)
 
     lines += ["", style("Summary", bold=True)]
     for sentence in result.get("summary", []):
@@ -138,9 +148,7 @@ def _model_lines(model: Mapping[str, Any]) -> list[str]:
     if accuracy is None:
         lines = ["  Contrast model: not cross-validated (see notes)."]
     else:
-        folds = (f"{model['cv_folds']}-fold CV grouped by document"
-                 if model.get("cv_grouping") == "documents"
-                 else f"{model['cv_folds']}-fold CV over sentences")
+        folds = f"{model['cv_folds']}-fold CV {_cv_unit(model)}"
         lines = ["  Contrast model: logistic regression guessing the outlet of a target sentence",
                  f"    balanced accuracy {number(accuracy)} vs chance {number(model['chance'])} "
                  f"({folds}, {model['n_sentences']} sentences)"]
@@ -150,7 +158,43 @@ def _model_lines(model: Mapping[str, Any]) -> list[str]:
     for outlet, features in top.items():
         items = [f"{name} {weight:+.2f}" for name, weight in features[:6]] or ["–"]
         lines += _wrap_items(f"      {outlet}: ", items, " " * 8)
+    for kind, what in (("framing", "framing features only"),
+                       ("lexical", "words only, outlet names masked")):
+        sub = model.get(kind)
+        if not sub:
+            continue
+        lines.append(f"  {kind.capitalize()} model ({what}): balanced accuracy "
+                     f"{number(sub.get('cv_balanced_accuracy'))} vs chance "
+                     f"{number(sub.get('chance'))}")
+        for outlet, features in (sub.get("top_features") or {}).items():
+            items = [f"{name} {weight:+.2f}" for name, weight in features[:4]] or ["–"]
+            lines += _wrap_items(f"      {outlet}: ", items, " " * 8)
     return lines
+
+
+def _stratification_lines(stratification: Mapping[str, Any],
+                          style: Callable[..., str]) -> list[str]:
+    field = stratification["field"]
+    lines = [f"  {stratification['strata']} strata, {stratification['informative_strata']} "
+             f"with target sentences from several groups; outlets shuffled within {field}.",
+             f"  divergence p = {number(stratification.get('divergence_p_value_unstratified'), 3)}"
+             f" overall, {number(stratification.get('divergence_p_value'), 3)} within {field}"]
+    rows = [(label, [number(v["p_value"], 3), number(v["p_value_stratified"], 3),
+                     v["verdict"]], v["verdict"] == "survives")
+            for label, v in (stratification.get("labels") or {}).items()]
+    lines += _table("label (Holm p)", ["overall", f"within {field}", "verdict"], rows, style)
+    return lines
+
+
+def _trend_lines(rows: Sequence[Mapping[str, Any]], style: Callable[..., str]) -> list[str]:
+    if not rows:
+        return ["  No dated target sentences."]
+    labels = trend_labels(rows)
+    table = [(f"{row['group']}  {row['period']}",
+              [str(row["documents"]), str(row["sentences"]),
+               *[trend_cell(row["devices"][label]) for label in labels]], False)
+             for row in rows]
+    return _table("group  period", ["docs", "sentences", *labels], table, style)
 
 
 def _style_marked(lines: Sequence[str], marks: tuple[str, str],
@@ -193,3 +237,9 @@ def _wrap(text: str, first: str, rest: str | None = None) -> list[str]:
     return textwrap.wrap(text, width=WIDTH, initial_indent=first,
                          subsequent_indent=rest if rest is not None else " " * len(first),
                          break_long_words=False, break_on_hyphens=False) or [first.rstrip()]
+
+
+def _cv_unit(model: Mapping[str, Any]) -> str:
+    return {"documents": "grouped by document",
+            "strata": "holding out whole strata"}.get(model.get("cv_grouping") or "",
+                                                      "over sentences")
