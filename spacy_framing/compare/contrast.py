@@ -116,6 +116,7 @@ class CrossValidation:
     reason: str | None = None
     grouping: str | None = None
     groups: list[Any] | None = None
+    splits: list[tuple[np.ndarray, np.ndarray]] | None = None
 
 
 def choose_cv(outlets: Sequence[str], groups: Sequence[Any], *, seed: int,
@@ -135,9 +136,16 @@ def choose_cv(outlets: Sequence[str], groups: Sequence[Any], *, seed: int,
         n_strata = len(set(strata))
         if n_strata >= 2:
             n_splits = min(MAX_FOLDS, n_strata)
-            return CrossValidation(StratifiedGroupKFold(n_splits=n_splits, shuffle=True,
-                                                        random_state=seed), True, n_splits,
-                                   grouping="strata", groups=list(strata))
+            splitter = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+            labels = np.asarray(outlets)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                splits = list(splitter.split(np.zeros(len(labels)), labels, list(strata)))
+            # Holding out strata must leave every outlet to learn from; with few strata
+            # (or outlets confined to one) it cannot, and documents are held out instead.
+            if all(len(set(labels[train].tolist())) == len(per_outlet) for train, _ in splits):
+                return CrossValidation(splitter, True, n_splits, grouping="strata",
+                                       groups=list(strata), splits=splits)
     documents: dict[str, set[Any]] = {}
     for outlet, group in zip(outlets, groups, strict=True):
         documents.setdefault(outlet, set()).add(group)
@@ -263,7 +271,8 @@ def _fit(X: np.ndarray, y: np.ndarray, cv: CrossValidation, *, seed: int, min_df
         if cv.splitter is not None:
             scores = cross_val_score(pipeline(), X, y,
                                      groups=np.asarray(cv.groups) if cv.grouped else None,
-                                     cv=cv.splitter, scoring="balanced_accuracy",
+                                     cv=cv.splits if cv.splits is not None else cv.splitter,
+                                     scoring="balanced_accuracy",
                                      error_score="raise")
             result["cv_balanced_accuracy"] = round(float(np.mean(scores)), 4)
             result["cv_fold_scores"] = [round(float(s), 4) for s in scores]
