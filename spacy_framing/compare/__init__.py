@@ -263,10 +263,19 @@ def compare_facts(
     # Imported here: scikit-learn takes a while to import and only this step needs it.
     from .contrast import contrast_model
 
-    sentences = data.sentences
-    model = contrast_model(sentences, seed=seed, lemma_texts=masked_texts(data),
+    modelled = _modelled_groups(data)
+    sentences = [s for s in data.sentences if s.outlet in modelled]
+    model = contrast_model(sentences, seed=seed, lemma_texts=masked_texts(data, sentences),
                            strata=[document_strata[s.document] for s in sentences]
                            if document_strata is not None else None)
+    present = [o.name for o in data.outlets if o.target]
+    if len(modelled) < len(present):
+        model["groups"] = [name for name in present if name in modelled]
+        model["notes"].append(
+            f"The contrast models tell apart the {len(modelled)} groups with the most "
+            f"{target} sentences (of {len(present)} with any), each with at least "
+            f"{MIN_TARGET_SENTENCES}; a classifier over many small groups says little and "
+            "costs much.")
     notes = [note for profile in profiles for note in profile["notes"]]
     notes += divergence.pop("notes") + model.pop("notes")
     stratification = divergence.pop("stratification", None)
@@ -317,16 +326,29 @@ def compare_facts(
     )
 
 
-def masked_texts(data: TargetData) -> list[str]:
-    """Each target sentence's lemmas with outlet names, datelines, bylines, credit lines,
-    authors and numbers masked (see :mod:`.masking`), joined by spaces."""
+MAX_MODEL_GROUPS = 8
+"""The contrast models compare at most this many groups (those with most target sentences)."""
+
+
+def _modelled_groups(data: TargetData) -> set[str]:
+    present = sorted((o for o in data.outlets if o.target), key=lambda o: -len(o.target))
+    if len(present) <= MAX_MODEL_GROUPS:
+        return {o.name for o in present}
+    solid = [o for o in present if len(o.target) >= MIN_TARGET_SENTENCES]
+    return {o.name for o in (solid if len(solid) >= 2 else present)[:MAX_MODEL_GROUPS]}
+
+
+def masked_texts(data: TargetData, sentences: Sequence[Any] | None = None) -> list[str]:
+    """Each target sentence's lemmas (of ``sentences``, by default all) with outlet names,
+    datelines, bylines, credit lines, authors and numbers masked (see :mod:`.masking`),
+    joined by spaces."""
     names = {info.outlet for info in data.document_info}
     # Grouped by outlet, the group names are outlet names too (e.g. given with --outlet).
     names |= {info.group for info in data.document_info if info.group == info.outlet}
     patterns = outlet_patterns(sorted(names))
     authors: dict[int, frozenset[str]] = {}
     texts = []
-    for sentence in data.sentences:
+    for sentence in data.sentences if sentences is None else sentences:
         if sentence.document not in authors:
             authors[sentence.document] = author_words(
                 data.document_info[sentence.document].authors)
