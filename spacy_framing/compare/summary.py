@@ -266,6 +266,9 @@ def _caution_sentence(target: str, outlets: Sequence[Mapping[str, Any]]) -> str 
     if not thin:
         return None
     listed = _join([f"{o['name']} ({o['target_sentences']})" for o in thin])
+    if len(thin) > MAX_GROUPS:
+        examples = ", ".join(f"{o['name']} ({o['target_sentences']})" for o in thin[:3])
+        listed = f"{len(thin)} of {len(outlets)} groups (e.g. {examples})"
     return (f"Caution: too few {target} sentences for a conclusion in {listed}; "
             f"at least {MIN_TARGET_SENTENCES} per outlet are needed before these "
             "differences mean much.")
