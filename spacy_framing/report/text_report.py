@@ -226,10 +226,17 @@ def _stratification_lines(stratification: Mapping[str, Any],
              f"with target sentences from several groups; outlets shuffled within {field}.",
              f"  divergence p = {number(stratification.get('divergence_p_value_unstratified'), 3)}"
              f" overall, {number(stratification.get('divergence_p_value'), 3)} within {field}"]
+    adjusted = stratification.get("adjusted_shares") or {}
+    # Shares standardised to the corpus's mix of strata: the profiles compared within strata.
+    groups = list(adjusted) if len(adjusted) <= 4 else []
     rows = [(label, [number(v["p_value"], 3), number(v["p_value_stratified"], 3),
-                     v["verdict"]], v["verdict"] == "survives")
+                     v["verdict"], *[pct(adjusted[g].get(label, 0.0)) for g in groups]],
+             v["verdict"] == "survives")
             for label, v in (stratification.get("labels") or {}).items()]
-    lines += _table("label (Holm p)", ["overall", f"within {field}", "verdict"], rows, style)
+    if groups:
+        lines.append(f"  (group columns: shares standardised to the corpus's mix of {field})")
+    lines += _table("label (Holm p)", ["overall", f"within {field}", "verdict", *groups], rows,
+                    style)
     return lines
 
 
