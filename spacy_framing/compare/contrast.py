@@ -36,6 +36,11 @@ from threadpoolctl import threadpool_limits
 from .profiles import TargetSentence
 
 MAX_FOLDS = 5
+LARGE = 5000
+"""From this many target sentences on, the models use 3 folds, words in at least 5
+sentences and a looser convergence tolerance: the estimates are already stable, and a
+corpus run must not wait minutes for them."""
+LARGE_FOLDS = 3
 TOP_FEATURES = 8
 _STRUCTURED, _LEMMAS = 0, 1
 _FEATURE_PREFIXES = {"structured__": "", "lemmas__": "lemma:"}
@@ -99,7 +104,7 @@ def design_matrix(sentences: Sequence[TargetSentence],
 
 
 def make_pipeline(*, seed: int, min_df: int = 1, lemmas: bool = True,
-                  structured: bool = True) -> Pipeline:
+                  structured: bool = True, tol: float = 1e-4) -> Pipeline:
     """Feature extraction + multinomial logistic regression (balanced class weights, so
     an outlet with more sentences does not win by size). ``structured`` and ``lemmas``
     choose the feature families: both (the combined model), framing features only, or
@@ -112,7 +117,7 @@ def make_pipeline(*, seed: int, min_df: int = 1, lemmas: bool = True,
             ("lemmas", CountVectorizer(analyzer=lemma_ngrams, min_df=min_df, binary=True),
              _LEMMAS))
     features = ColumnTransformer(transformers)
-    classifier = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000,
+    classifier = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000, tol=tol,
                                     random_state=seed)
     return Pipeline([("features", features), ("classifier", classifier)])
 
@@ -129,7 +134,8 @@ class CrossValidation:
 
 
 def choose_cv(outlets: Sequence[str], groups: Sequence[Any], *, seed: int,
-              strata: Sequence[Any] | None = None) -> CrossValidation:
+              strata: Sequence[Any] | None = None,
+              max_folds: int = MAX_FOLDS) -> CrossValidation:
     """Folds grouped by document when every outlet has >= 2 documents (one article's
     sentences never sit in both train and test), else stratified over sentences.
 
@@ -144,7 +150,7 @@ def choose_cv(outlets: Sequence[str], groups: Sequence[Any], *, seed: int,
     if strata is not None:
         n_strata = len(set(strata))
         if n_strata >= 2:
-            n_splits = min(MAX_FOLDS, n_strata)
+            n_splits = min(max_folds, n_strata)
             splitter = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
             labels = np.asarray(outlets)
             with warnings.catch_warnings():
@@ -160,7 +166,7 @@ def choose_cv(outlets: Sequence[str], groups: Sequence[Any], *, seed: int,
         documents.setdefault(outlet, set()).add(group)
     fewest_documents = min(len(docs) for docs in documents.values())
     if fewest_documents >= 2:
-        n_splits = min(MAX_FOLDS, fewest_documents)
+        n_splits = min(max_folds, fewest_documents)
         return CrossValidation(StratifiedGroupKFold(n_splits=n_splits, shuffle=True,
                                                     random_state=seed), True, n_splits,
                                grouping="documents", groups=list(groups))
@@ -168,7 +174,7 @@ def choose_cv(outlets: Sequence[str], groups: Sequence[Any], *, seed: int,
     if fewest_sentences < 2:
         return CrossValidation(None, False, 0, "an outlet has fewer than two target "
                                                "sentences")
-    n_splits = min(MAX_FOLDS, fewest_sentences)
+    n_splits = min(max_folds, fewest_sentences)
     return CrossValidation(StratifiedKFold(n_splits=n_splits, shuffle=True,
                                            random_state=seed), False, n_splits,
                            grouping="sentences")
@@ -218,10 +224,13 @@ def contrast_model(sentences: Sequence[TargetSentence], *, seed: int,
             result[kind] = {k: v for k, v in _empty_result(len(sentences), n_outlets).items()
                             if k != "notes"}
         return result
-    cv = choose_cv(outlets, groups, seed=seed, strata=strata)
+    large = len(sentences) >= LARGE
+    cv = choose_cv(outlets, groups, seed=seed, strata=strata,
+                   max_folds=LARGE_FOLDS if large else MAX_FOLDS)
     X = design_matrix(sentences, lemma_texts)
     y = np.asarray(outlets)
-    min_df = 2 if len(sentences) >= 50 else 1
+    min_df = 5 if large else 2 if len(sentences) >= 50 else 1
+    tol = 1e-3 if large else 1e-4
     # Without a single content word (constructed data, stop-word-only sentences) the
     # vectorizer would have no vocabulary; the structured features carry the model.
     has_words = any(word not in ENGLISH_STOP_WORDS
@@ -241,7 +250,7 @@ def contrast_model(sentences: Sequence[TargetSentence], *, seed: int,
                                          "fitted.")
             continue
         fitted[kind] = _fit(X, y, cv, seed=seed, min_df=min_df, top_n=top_n, lemmas=lemmas,
-                            structured=structured)
+                            structured=structured, tol=tol)
     result = fitted["combined"]
     for kind in ("framing", "lexical"):
         result["notes"] += fitted[kind].pop("notes")
@@ -262,11 +271,12 @@ def _empty_result(n_sentences: int, n_outlets: int) -> dict[str, Any]:
 
 
 def _fit(X: np.ndarray, y: np.ndarray, cv: CrossValidation, *, seed: int, min_df: int,
-         top_n: int, lemmas: bool, structured: bool) -> dict[str, Any]:
+         top_n: int, lemmas: bool, structured: bool, tol: float = 1e-4) -> dict[str, Any]:
     result = _empty_result(len(y), len(set(y.tolist())))
 
     def pipeline() -> Pipeline:
-        return make_pipeline(seed=seed, min_df=min_df, lemmas=lemmas, structured=structured)
+        return make_pipeline(seed=seed, min_df=min_df, lemmas=lemmas, structured=structured,
+                             tol=tol)
 
     # One BLAS/OpenMP thread: these problems are small and sparse, and idle worker
     # threads spinning on a busy machine cost more than they give (and thread counts
