@@ -45,6 +45,7 @@ def test_outlet_names_datelines_bylines_and_numbers_are_masked() -> None:
     assert mask("Fox News' Jane Roe reported China won’t yield in 2019",
                 "fox news jane roe report china will n’t yield in 2019",
                 authors="Jane Roe") == ["report", "china", "will", "not", "yield", "in"]
+    assert mask("Mr. Xi said", "mr. xi say") == ["xi", "say"]
     assert mask("Reporting by Jane Roe; Editing by Sam Poe", "reporting by jane roe") == []
     assert mask("The Associated Press contributed to this report.",
                 "the associated press contribute to this report") == []

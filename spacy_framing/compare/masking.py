@@ -36,6 +36,8 @@ _CREDIT_LINE = re.compile(
     r"{0,3}\s*(?:,|and|$)", re.IGNORECASE)
 _WORD = re.compile(r"[\w&]+(?:[.'’-][\w&]+)*\.?")
 _NEGATION_CLITICS = frozenset({"n't", "n’t"})
+# Honorifics are house style (some outlets write "Mr. Xi", others "Xi"), not framing.
+_HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "messrs", "messrs."})
 
 
 def name_variants(name: str) -> set[tuple[str, ...]]:
@@ -88,8 +90,8 @@ def author_words(authors: object) -> frozenset[str]:
 def masked_lemmas(text: str, lemmas: Sequence[str], *, patterns: Patterns,
                   authors: frozenset[str] = frozenset()) -> list[str]:
     """``lemmas`` of one sentence without outlet names, datelines, bylines and credit lines,
-    authors' names and number-only tokens; "n't" becomes "not" (straight or curly
-    apostrophes are house style, the negation is not)."""
+    authors' names, honorifics ("Mr.") and number-only tokens; "n't" becomes "not"
+    (straight or curly apostrophes are house style, the negation is not)."""
     if _CREDIT_LINE.search(text):
         return []
     words = [str(lemma) for lemma in lemmas]
@@ -111,7 +113,7 @@ def masked_lemmas(text: str, lemmas: Sequence[str], *, patterns: Patterns,
         i += 1
         if word in _NEGATION_CLITICS:
             kept.append("not")
-        elif word in authors or not any(ch.isalpha() for ch in word):
+        elif word in authors or word in _HONORIFICS or not any(ch.isalpha() for ch in word):
             continue
         else:
             kept.append(word)
