@@ -166,8 +166,10 @@ def _divergence_lines(divergence: Mapping[str, Any], solid: set[str]) -> list[st
     matrix = divergence.get("jensen_shannon") or []
     if len(names) < 2:
         return ["  Jensen–Shannon divergence: needs two outlets."]
+    within = f" within {divergence['permutation_strata']}" \
+        if divergence.get("permutation_strata") else ""
     lines = ["  Jensen–Shannon divergence of the device distributions (0 = same, 1 = disjoint),",
-             f"  permutation test over {divergence.get('permutation_unit')} "
+             f"  permutation test over {divergence.get('permutation_unit')}{within} "
              f"({divergence.get('n_permutations')} permutations):"]
     if len(names) > WIDE_GROUPS:
         # A matrix of dozens of groups is unreadable: the most distinct pairs instead.
