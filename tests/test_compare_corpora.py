@@ -316,3 +316,13 @@ def test_null_calibration_with_shuffled_outlets(china120: list[dict[str, Any]]) 
     assert 0.3 < statistics.median(p_strata) < 0.7
     for index in (0, 1):
         assert abs(statistics.median(a[index] for a in accuracies) - 1 / 3) < 0.04, accuracies
+
+
+def test_html_with_many_groups_shows_the_largest_and_says_so() -> None:
+    docs = [_dated(f"G{g:02d}", f"g{g}-{k}", "2020-01-01", {"LEGALITY": 0.2}, n=5 + g)
+            for g in range(12) for k in range(2)]
+    html = compare_facts(docs, target="China", sort_groups=True, n_bootstrap=20,
+                         n_permutations=20).to_html()
+    assert "4 more are in the JSON report" in html
+    chart = html[html.index('<div id="chart">'):html.index("</svg>")]
+    assert 'data-outlet="G11"' in chart and 'data-outlet="G00"' not in chart

@@ -41,6 +41,8 @@ SPAN_COLOURS: dict[str, str] = {
     "SOURCE": "#80cdc1", "TARGET": "#fee08b",
 }
 _TEMPLATE = "report.html"
+MAX_SHOWN_GROUPS = 8
+"""Groups shown in the HTML chart and profile table (those with most target sentences)."""
 
 
 def render_html(result: Mapping[str, Any], *,
@@ -53,6 +55,13 @@ def render_html(result: Mapping[str, Any], *,
     outlets = result["outlets"]
     names = [o["name"] for o in outlets]
     labels = active_labels(outlets)
+    # Dozens of groups (--by date) make the chart and table unreadable: they show the
+    # groups with the most target sentences, in report order; the JSON has them all.
+    shown = outlets
+    if len(outlets) > MAX_SHOWN_GROUPS:
+        largest = {o["name"] for o in sorted(outlets, key=lambda o: -o["target_sentences"])
+                   [:MAX_SHOWN_GROUPS]}
+        shown = [o for o in outlets if o["name"] in largest]
     divergence = result.get("divergence") or {}
     model = result.get("contrast_model") or {}
     return template.render(
@@ -62,15 +71,15 @@ def render_html(result: Mapping[str, Any], *,
         names=names,
         outlets=outlets,
         colours={name: OUTLET_COLOURS[i % len(OUTLET_COLOURS)] for i, name in enumerate(names)},
-        profile_rows=_profile_rows(outlets, labels),
-        chart=Markup(device_chart_svg(result)),
+        shown_names=[o["name"] for o in shown],
+        hidden_groups=len(outlets) - len(shown),
+        profile_rows=_profile_rows(shown, labels),
+        chart=Markup(device_chart_svg({**result, "outlets": shown})),
         trend_chart=Markup(trend_chart_svg(result)) if result.get("trend") else None,
         trend_period=(result.get("settings") or {}).get("period"),
         stratification=result.get("stratification"),
         divergence=divergence,
-        divergence_rows=[(name, [number(v) for v in row]) for name, row in zip(
-            divergence.get("outlets") or [], divergence.get("jensen_shannon") or [],
-            strict=False)],
+        divergence_rows=_divergence_rows(divergence, {o["name"] for o in shown}),
         p_value=number(divergence.get("p_value"), 3),
         statistic=number(divergence.get("statistic")),
         model=model,
@@ -81,6 +90,14 @@ def render_html(result: Mapping[str, Any], *,
         legend=[(label, SPAN_COLOURS.get(label, "#dddddd"))
                 for label in [*labels, "HEDGE", "BOOSTER", "SOURCE", "TARGET"]],
     )
+
+
+def _divergence_rows(divergence: Mapping[str, Any],
+                     shown: set[str]) -> list[tuple[str, list[str]]]:
+    names = divergence.get("outlets") or []
+    keep = [i for i, name in enumerate(names) if name in shown]
+    matrix = divergence.get("jensen_shannon") or []
+    return [(names[i], [number(matrix[i][j]) for j in keep]) for i in keep if i < len(matrix)]
 
 
 def _profile_rows(outlets: Sequence[Mapping[str, Any]],
