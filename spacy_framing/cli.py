@@ -304,12 +304,20 @@ def benchmark(gold_paths: tuple[Path, ...], texts_root: Path | None, labels: str
 @click.option("--permutations", "n_permutations", type=click.IntRange(min=0), default=1000,
               show_default=True, help="Permutations of the divergence test.")
 @click.option("--model", default=None, help="spaCy model name or path (default: en_core_web_sm).")
+@click.option("--period", type=click.Choice(["month", "quarter", "year"]), default=None,
+              help="Add trends: device shares per group and period, from the records' "
+              "'date' (records without one are counted and left out).")
+@click.option("--stratify", default=None, metavar="FIELD",
+              help="Compare within strata of FIELD (e.g. topic, or a story id): "
+              "permutations, bootstrap and cross-validation respect them, and the summary "
+              "says which differences survive.")
 @_one_line_errors
 def compare_command(inputs: tuple[Path, ...], from_dir: Path | None, group_by: str,
                     target: str, aliases: tuple[str, ...],
                     outlets: tuple[str, ...], output_format: str | None, output: Path | None,
                     force: bool, skip_bad: bool, seed: int, n_bootstrap: int,
-                    n_permutations: int, model: str | None) -> None:
+                    n_permutations: int, model: str | None, period: str | None,
+                    stratify: str | None) -> None:
     """Compare how outlets frame one actor (INPUT: .txt articles, .jsonl/.csv records with
     'text' and 'outlet', or folders of them; or --from DIR, an analyze output)."""
     from .compare import NoDocumentsError, TargetError, compare
@@ -324,7 +332,9 @@ def compare_command(inputs: tuple[Path, ...], from_dir: Path | None, group_by: s
             result = _compare_from(from_dir, inputs=inputs, group_by=group_by, target=target,
                                    aliases=aliases, outlets=outlets, seed=seed,
                                    n_bootstrap=n_bootstrap, n_permutations=n_permutations,
-                                   keep_documents=output_format == "html")
+                                   keep_documents=output_format == "html",
+                                   period=period, stratify=stratify,
+                                   sort_groups=group_by != "outlet")
         elif not inputs:
             raise click.UsageError("give INPUT files or folders, or --from DIR")
         elif group_by != "outlet":
@@ -334,7 +344,7 @@ def compare_command(inputs: tuple[Path, ...], from_dir: Path | None, group_by: s
                              seed=seed, model=model, n_bootstrap=n_bootstrap,
                              n_permutations=n_permutations,
                              keep_documents=output_format == "html", skip_bad=skip_bad,
-                             progress=_show_progress())
+                             progress=_show_progress(), period=period, stratify=stratify)
     except (TargetError, NoDocumentsError) as err:
         raise click.ClickException(str(err)) from err
     for message in result.skipped:

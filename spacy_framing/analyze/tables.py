@@ -324,6 +324,8 @@ def iter_facts(directory: PathLikeStr, *, group_by: str = "outlet") -> Iterator[
                                 children["sources"].take(doc_id))
         if group_by != "outlet":
             value = doc.get(group_by) if group_by in columns else facts["meta"].get(group_by)
+            # The publishing outlet stays known: compare masks outlets' own names.
+            facts["meta"] = {**facts["meta"], "outlet": facts["outlet"]}
             facts["outlet"] = "(none)" if value in (None, "") else str(value)
         yield facts
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -22,17 +23,20 @@ import numpy as np
 from ..corpus import InputItem, read_records
 from ..errors import Errors
 from ..types import Facts
+from .masking import author_words, masked_lemmas, outlet_patterns
 from .profiles import (
     CODEBOOK_DEVICES,
     MIN_TARGET_SENTENCES,
+    NO_STRATUM,
     TargetData,
     build_profile,
     collect,
     presence_matrix,
     unit_counts,
 )
-from .stats import permutation_test
+from .stats import holm, label_tests, permutation_test
 from .summary import summarise
+from .trends import PERIODS, build_trend
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -71,6 +75,11 @@ class Comparison:
     skipped: list[str] = field(default_factory=list)
     # Documents whose text does not look English: (doc_id, warning).
     language_warnings: list[tuple[str, str]] = field(default_factory=list)
+    trend: list[dict[str, Any]] | None = None
+    """With a period: one row per group and period (see :mod:`.trends`)."""
+    trend_changes: list[dict[str, Any]] | None = None
+    stratification: dict[str, Any] | None = None
+    """With a stratify field: the differences within strata (see ``compare_facts``)."""
 
     def to_dict(self, *, include_documents: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -82,6 +91,11 @@ class Comparison:
             "notes": self.notes,
             "settings": self.settings,
         }
+        if self.trend is not None:
+            data["trend"] = self.trend
+            data["trend_changes"] = self.trend_changes or []
+        if self.stratification is not None:
+            data["stratification"] = self.stratification
         if include_documents:
             data["documents"] = self.documents
         return data
@@ -146,6 +160,8 @@ def compare(
     keep_documents: bool = True,
     skip_bad: bool = False,
     progress: bool = False,
+    stratify: str | None = None,
+    period: str | None = None,
 ) -> Comparison:
     """Compare how the outlets in ``inputs`` frame ``target``.
 
@@ -154,7 +170,8 @@ def compare(
     ``outlets`` names the ``.txt`` articles in order. ``target`` is a canonical actor or
     any alias the actors component knows; ``aliases`` adds more (and may introduce an
     actor the component does not know). ``nlp`` reuses a loaded framing pipeline
-    (``aliases`` are then added to it); otherwise ``model`` is loaded.
+    (``aliases`` are then added to it); otherwise ``model`` is loaded. ``stratify`` and
+    ``period`` are as in :func:`compare_facts`.
 
     Every bad input record is found before any parsing: without ``skip_bad`` they raise
     together (:class:`~spacy_framing.corpus.InputErrors`); with it they are left out and
@@ -165,6 +182,7 @@ def compare(
     from ..language import language_warning
 
     _check_counts(n_bootstrap, n_permutations)
+    _check_period(period)
     ledger = ErrorLedger() if skip_bad else None
     records = read_records(inputs, outlets=outlets, ledger=ledger)
     warnings = [(str(r["doc_id"]), w) for r in records
@@ -181,7 +199,8 @@ def compare(
     with _progress_bar(len(records), enabled=progress) as advance:
         result = compare_facts(_counted(facts, advance), target=canonical, seed=seed,
                                n_bootstrap=n_bootstrap, n_permutations=n_permutations,
-                               outlet_order=order, keep_documents=keep_documents)
+                               outlet_order=order, keep_documents=keep_documents,
+                               stratify=stratify, period=period)
     result.skipped = ledger.messages() if ledger else []
     result.language_warnings = warnings
     if result.skipped:
@@ -261,27 +280,71 @@ def compare_facts(
     outlet_order: Sequence[str] = (),
     labels: Sequence[str] = CODEBOOK_DEVICES,
     keep_documents: bool = True,
+    stratify: str | None = None,
+    period: str | None = None,
+    sort_groups: bool = False,
 ) -> Comparison:
-    """The comparison from per-document facts (no spaCy needed); ``target`` is the
-    canonical actor name as it appears in the facts."""
+    """The comparison from per-document facts (no spaCy needed).
+
+    target (str): The canonical actor name as it appears in the facts.
+    stratify (str | None): A field (facts key or ``meta`` key, e.g. ``topic`` or a story
+        id) whose values are strata: permutations shuffle outlets within strata, the
+        bootstrap resamples within them, cross-validation holds out whole strata, and the
+        ``stratification`` entry says which differences survive.
+    period (str | None): ``month``, ``quarter`` or ``year``: adds the ``trend`` rows per
+        group and period, from each document's ``date``.
+    sort_groups (bool): Report groups sorted by name (dates, many ``--by`` values).
+    RETURNS (Comparison): Profiles, statistics, models, summary and optional trend.
+    """
     _check_counts(n_bootstrap, n_permutations)
+    _check_period(period)
     data = collect(facts, target, outlet_order=outlet_order, labels=labels,
-                   keep_documents=keep_documents)
+                   keep_documents=keep_documents, stratify=stratify)
     if not data.outlets:
         raise NoDocumentsError(Errors.E311)
-    # Independent streams: changing the bootstrap count leaves the permutations alone.
-    bootstrap_seed, permutation_seed = np.random.SeedSequence(seed).spawn(2)
+    if sort_groups:
+        data.outlets.sort(key=lambda outlet: _natural_key(outlet.name))
+    # Independent streams: changing the bootstrap count leaves the permutations alone
+    # (spawned children depend only on their index, so adding streams keeps the first two).
+    bootstrap_seed, permutation_seed, label_seed, trend_seed, trend_test_seed = \
+        np.random.SeedSequence(seed).spawn(5)
     bootstrap_rng = np.random.default_rng(bootstrap_seed)
-    profiles = [build_profile(outlet, data.labels, n_bootstrap=n_bootstrap, rng=bootstrap_rng)
+    document_strata = [info.stratum for info in data.document_info] if stratify else None
+    profiles = [build_profile(outlet, data.labels, n_bootstrap=n_bootstrap, rng=bootstrap_rng,
+                              document_strata=document_strata)
                 for outlet in data.outlets]
     divergence = _divergence(data, n_permutations=n_permutations,
-                             rng=np.random.default_rng(permutation_seed))
+                             rng=np.random.default_rng(permutation_seed),
+                             label_rng=np.random.default_rng(label_seed))
     # Imported here: scikit-learn takes a while to import and only this step needs it.
     from .contrast import contrast_model
 
-    model = contrast_model(data.sentences, seed=seed)
+    modelled = _modelled_groups(data)
+    sentences = [s for s in data.sentences if s.outlet in modelled]
+    model = contrast_model(sentences, seed=seed, lemma_texts=masked_texts(data, sentences),
+                           strata=[document_strata[s.document] for s in sentences]
+                           if document_strata is not None else None)
+    present = [o.name for o in data.outlets if o.target]
+    if len(modelled) < len(present):
+        model["groups"] = [name for name in present if name in modelled]
+        model["notes"].append(
+            f"The contrast models tell apart the {len(modelled)} groups with the most "
+            f"{target} sentences (of {len(present)} with any), each with at least "
+            f"{MIN_TARGET_SENTENCES}; a classifier over many small groups says little and "
+            "costs much.")
     notes = [note for profile in profiles for note in profile["notes"]]
     notes += divergence.pop("notes") + model.pop("notes")
+    stratification = divergence.pop("stratification", None)
+    if stratification is not None:
+        stratification["adjusted_shares"] = _adjusted_shares(data)
+        notes += stratification.pop("notes")
+    trend = None
+    if period is not None:
+        trend = build_trend(data, period=period, n_bootstrap=n_bootstrap,
+                            n_permutations=n_permutations,
+                            bootstrap_rng=np.random.default_rng(trend_seed),
+                            permutation_rng=np.random.default_rng(trend_test_seed))
+        notes += trend["notes"]
     thin = [p["name"] for p in profiles if p["target_sentences"] < MIN_TARGET_SENTENCES]
     result: dict[str, Any] = {
         "target": target,
@@ -290,8 +353,20 @@ def compare_facts(
         "contrast_model": model,
         "notes": notes,
         "conclusive": not thin and len(profiles) >= 2,
+        "stratification": stratification,
+        "trend": trend["rows"] if trend else None,
+        "trend_changes": trend["changes"] if trend else None,
+        "settings": {"period": period, "stratify": stratify},
     }
     summary = summarise(result)
+    settings = {"seed": seed, "n_bootstrap": n_bootstrap, "n_permutations": n_permutations,
+                "ci_level": 0.95, "min_target_sentences": MIN_TARGET_SENTENCES,
+                "labels": list(data.labels), "conclusive": result["conclusive"]}
+    if period is not None:
+        settings["period"] = period
+        settings["undated_documents"] = trend["undated_documents"] if trend else 0
+    if stratify is not None:
+        settings["stratify"] = stratify
     return Comparison(
         target=target,
         outlets=profiles,
@@ -299,11 +374,56 @@ def compare_facts(
         contrast_model=model,
         summary=summary,
         notes=notes,
-        settings={"seed": seed, "n_bootstrap": n_bootstrap, "n_permutations": n_permutations,
-                  "ci_level": 0.95, "min_target_sentences": MIN_TARGET_SENTENCES,
-                  "labels": list(data.labels), "conclusive": result["conclusive"]},
+        settings=settings,
         documents=data.documents,
+        trend=result["trend"],
+        trend_changes=result["trend_changes"],
+        stratification=stratification,
     )
+
+
+MAX_MODEL_GROUPS = 8
+"""The contrast models compare at most this many groups (those with most target sentences)."""
+
+
+def _modelled_groups(data: TargetData) -> set[str]:
+    present = sorted((o for o in data.outlets if o.target), key=lambda o: -len(o.target))
+    if len(present) <= MAX_MODEL_GROUPS:
+        return {o.name for o in present}
+    solid = [o for o in present if len(o.target) >= MIN_TARGET_SENTENCES]
+    return {o.name for o in (solid if len(solid) >= 2 else present)[:MAX_MODEL_GROUPS]}
+
+
+def masked_texts(data: TargetData, sentences: Sequence[Any] | None = None) -> list[str]:
+    """Each target sentence's lemmas (of ``sentences``, by default all) with outlet names,
+    datelines, bylines, credit lines, authors and numbers masked (see :mod:`.masking`),
+    joined by spaces."""
+    names = {info.outlet for info in data.document_info}
+    # Grouped by outlet, the group names are outlet names too (e.g. given with --outlet).
+    names |= {info.group for info in data.document_info if info.group == info.outlet}
+    patterns = outlet_patterns(sorted(names))
+    authors: dict[int, frozenset[str]] = {}
+    texts = []
+    for sentence in data.sentences if sentences is None else sentences:
+        if sentence.document not in authors:
+            authors[sentence.document] = author_words(
+                data.document_info[sentence.document].authors)
+        texts.append(" ".join(masked_lemmas(
+            sentence.fact.get("text") or "", sentence.fact.get("lemmas") or (),
+            patterns=patterns, authors=authors[sentence.document])))
+    return texts
+
+
+def _natural_key(name: str) -> tuple[Any, ...]:
+    # "(none)" last; numbers inside names compare as numbers (2, 10, not 10, 2).
+    parts = re.split(r"(\d+)", name)
+    return (name == NO_STRATUM, *[(0, int(p), "") if p.isdigit() else (1, 0, p.lower())
+                                  for p in parts])
+
+
+def _check_period(period: str | None) -> None:
+    if period is not None and period not in PERIODS:
+        raise ValueError(f"period must be one of {', '.join(PERIODS)}, got {period!r}")
 
 
 def _check_counts(n_bootstrap: int, n_permutations: int) -> None:
@@ -316,8 +436,8 @@ def _check_counts(n_bootstrap: int, n_permutations: int) -> None:
                          f"got {n_permutations}")
 
 
-def _divergence(data: TargetData, *, n_permutations: int,
-                rng: np.random.Generator) -> dict[str, Any]:
+def _divergence(data: TargetData, *, n_permutations: int, rng: np.random.Generator,
+                label_rng: np.random.Generator) -> dict[str, Any]:
     names = [outlet.name for outlet in data.outlets]
     present = [outlet for outlet in data.outlets if outlet.target]
     notes: list[str] = []
@@ -325,16 +445,22 @@ def _divergence(data: TargetData, *, n_permutations: int,
     # with a single document in some outlet there is nothing to shuffle but sentences.
     unit = "documents" if present and all(len(o.target_documents) >= 2 for o in present) \
         else "sentences"
-    rows, owners = [], []
+    rows, totals, owners, strata = [], [], [], []
     for index, outlet in enumerate(data.outlets):
         if not outlet.target:
             continue
-        hits, _, _ = unit_counts(outlet.target, data.labels, unit)
+        hits, unit_totals, ids = unit_counts(outlet.target, data.labels, unit)
         rows.append(hits)
+        totals.append(unit_totals)
         owners.extend([index] * hits.shape[0])
+        if data.stratify is not None:
+            documents = ids if unit == "documents" else [s.document for s in outlet.target]
+            strata += [data.document_info[d].stratum for d in documents]
     counts = np.vstack(rows) if rows else np.zeros((0, len(data.labels)))
+    unit_totals_all = np.concatenate(totals) if totals else np.zeros(0)
+    unit_strata = strata if data.stratify is not None else None
     result = permutation_test(counts, owners, len(names), n_permutations=n_permutations,
-                              rng=rng, unit=unit)
+                              rng=rng, unit=unit, strata=unit_strata)
     if len(present) < 2:
         notes.append("The divergence test needs target sentences from at least two outlets.")
     elif n_permutations == 0:
@@ -352,7 +478,7 @@ def _divergence(data: TargetData, *, n_permutations: int,
                        .astype(int).tolist(), strict=True))
         for name, o in zip(names, data.outlets, strict=True)
     }
-    return {
+    divergence: dict[str, Any] = {
         "outlets": names,
         "jensen_shannon": _matrix(result.matrix),
         "p_value": _number(result.p_value),
@@ -363,6 +489,107 @@ def _divergence(data: TargetData, *, n_permutations: int,
         "device_counts": label_totals,
         "notes": notes,
     }
+    unstratified = result
+    if unit_strata is not None:
+        unstratified = permutation_test(counts, owners, len(names),
+                                        n_permutations=n_permutations, rng=label_rng,
+                                        unit=unit)
+        divergence["permutation_strata"] = data.stratify
+        divergence["p_value_unstratified"] = _number(unstratified.p_value)
+    label_p = _label_p_values(counts, unit_totals_all, owners, len(names), data.labels,
+                              n_permutations=n_permutations, rng=label_rng)
+    divergence["label_p_values"] = label_p
+    if unit_strata is not None:
+        stratified_p = _label_p_values(counts, unit_totals_all, owners, len(names),
+                                       data.labels, n_permutations=n_permutations,
+                                       rng=label_rng, strata=unit_strata)
+        divergence["stratification"] = _stratification(
+            data, unit_strata, owners, label_p, stratified_p,
+            p_value=result.p_value, p_value_unstratified=unstratified.p_value)
+    return divergence
+
+
+def _label_p_values(counts: np.ndarray, totals: np.ndarray, owners: Sequence[int],
+                    n_groups: int, labels: Sequence[str], *, n_permutations: int,
+                    rng: np.random.Generator,
+                    strata: Sequence[Any] | None = None) -> dict[str, float]:
+    """Holm-adjusted per-label p-values, for the labels some target sentence carries."""
+    raw = label_tests(counts, totals, owners, n_groups, n_permutations=n_permutations,
+                      rng=rng, strata=strata)
+    if raw is None:
+        return {}
+    used = [j for j in range(len(labels)) if counts[:, j].any()]
+    adjusted = holm([float(raw[j]) for j in used])
+    return {labels[j]: round(p, 4) for j, p in zip(used, adjusted, strict=True)}
+
+
+SIGNIFICANCE = 0.05
+
+
+def _stratification(data: TargetData, unit_strata: Sequence[Any], owners: Sequence[int],
+                    label_p: dict[str, float], stratified_p: dict[str, float], *,
+                    p_value: float | None, p_value_unstratified: float | None
+                    ) -> dict[str, Any]:
+    groups_in: dict[Any, set[int]] = {}
+    for stratum, owner in zip(unit_strata, owners, strict=True):
+        groups_in.setdefault(stratum, set()).add(owner)
+    informative = sum(1 for groups in groups_in.values() if len(groups) >= 2)
+    without = sum(1 for info in data.document_info if info.stratum == NO_STRATUM)
+    labels: dict[str, dict[str, Any]] = {}
+    for label, p in label_p.items():
+        within = stratified_p.get(label)
+        if within is None:
+            continue
+        if p < SIGNIFICANCE and within < SIGNIFICANCE:
+            verdict = "survives"
+        elif p < SIGNIFICANCE:
+            verdict = "explained by strata"
+        elif within < SIGNIFICANCE:
+            verdict = "within strata only"
+        else:
+            verdict = "no difference"
+        labels[label] = {"p_value": p, "p_value_stratified": within, "verdict": verdict}
+    notes = []
+    if without:
+        notes.append(f"{without} document(s) have no {data.stratify} and form the stratum "
+                     f"{NO_STRATUM!r}.")
+    if informative == 0:
+        notes.append(f"No {data.stratify} stratum holds target sentences from two groups, so "
+                     "nothing can be compared within strata.")
+    return {
+        "field": data.stratify,
+        "strata": len(groups_in),
+        "informative_strata": informative,
+        "documents_without_value": without,
+        "divergence_p_value": _number(p_value),
+        "divergence_p_value_unstratified": _number(p_value_unstratified),
+        "labels": labels,
+        "notes": notes,
+    }
+
+
+def _adjusted_shares(data: TargetData) -> dict[str, dict[str, float]]:
+    """Each group's device shares standardised to the whole corpus's mix of strata (over
+    the strata the group has target sentences in): shares compared within strata."""
+    weights: dict[Any, int] = {}
+    cells: dict[tuple[str, Any], list[Any]] = {}
+    for outlet in data.outlets:
+        for sentence in outlet.target:
+            stratum = data.document_info[sentence.document].stratum
+            weights[stratum] = weights.get(stratum, 0) + 1
+            cells.setdefault((outlet.name, stratum), []).append(sentence)
+    adjusted: dict[str, dict[str, float]] = {}
+    for outlet in data.outlets:
+        mine = [(stratum, cells[(outlet.name, stratum)]) for stratum in weights
+                if (outlet.name, stratum) in cells]
+        total_weight = sum(weights[stratum] for stratum, _ in mine)
+        shares = np.zeros(len(data.labels))
+        for stratum, sentences in mine:
+            presence = presence_matrix(sentences, data.labels)
+            shares += weights[stratum] / total_weight * presence.mean(axis=0)
+        adjusted[outlet.name] = {label: round(float(v), 4)
+                                 for label, v in zip(data.labels, shares, strict=True)}
+    return adjusted
 
 
 def _number(value: float | None) -> float | None:

@@ -86,6 +86,19 @@ class OutletData:
 
 
 @dataclass
+class DocumentInfo:
+    """What the statistics need to know about one document beyond its sentences."""
+
+    outlet: str
+    """The outlet that published it (also when documents are grouped by another field)."""
+    group: str
+    """The group it is compared in (the facts' ``outlet``)."""
+    authors: Any = None
+    date: Any = None
+    stratum: str | None = None
+
+
+@dataclass
 class TargetData:
     """Everything about the target's sentences that the statistics need."""
 
@@ -93,6 +106,9 @@ class TargetData:
     outlets: list[OutletData]
     labels: list[str]
     documents: list[dict[str, Any]]
+    # Indexed like TargetSentence.document.
+    document_info: list[DocumentInfo] = field(default_factory=list)
+    stratify: str | None = None
 
     @property
     def sentences(self) -> list[TargetSentence]:
@@ -106,16 +122,20 @@ def collect(
     outlet_order: Sequence[str] = (),
     labels: Sequence[str] = CODEBOOK_DEVICES,
     keep_documents: bool = True,
+    stratify: str | None = None,
 ) -> TargetData:
     """Select the target's sentences in every document and group them by outlet.
 
     ``facts`` may be a stream; each document's facts are reduced at once. With
     ``keep_documents`` the facts are also kept (the HTML report shows the articles).
+    ``stratify`` names the field (a facts key or a key of ``meta``) whose value is each
+    document's stratum; documents without one share the stratum ``"(none)"``.
     """
     outlets: dict[str, OutletData] = {name: OutletData(name) for name in outlet_order}
     seen_labels: set[str] = set()
     documents: list[dict[str, Any]] = []
     document_index: dict[tuple[str, str], int] = {}
+    document_info: list[DocumentInfo] = []
     for doc in facts:
         outlet_name = str(doc["outlet"])
         outlet = outlets.setdefault(outlet_name, OutletData(outlet_name))
@@ -124,6 +144,16 @@ def collect(
         if key not in document_index:
             document_index[key] = len(document_index)
             outlet.documents.append(key[1])
+            meta = doc.get("meta") or {}
+            stratum = None
+            if stratify is not None:
+                value = field_value(doc, stratify)
+                stratum = NO_STRATUM if value in (None, "") else str(value)
+            document_info.append(DocumentInfo(
+                outlet=str(meta.get("outlet") or doc["outlet"]), group=outlet_name,
+                authors=meta.get("authors"),
+                date=doc.get("date") if doc.get("date") not in (None, "") else meta.get("date"),
+                stratum=stratum))
         index = document_index[key]
         if keep_documents:
             documents.append(doc)
@@ -135,7 +165,21 @@ def collect(
         _collect_document(outlet, index, doc, target)
     extra = sorted(seen_labels - set(labels))
     return TargetData(target=target, outlets=list(outlets.values()),
-                      labels=[*labels, *extra], documents=documents)
+                      labels=[*labels, *extra], documents=documents,
+                      document_info=document_info, stratify=stratify)
+
+
+NO_STRATUM = "(none)"
+_FACTS_FIELDS = frozenset({"doc_id", "outlet", "title", "date"})
+
+
+def field_value(doc: Facts, name: str) -> Any:
+    """A document's value of ``name``: a facts field (doc_id, outlet, title, date) or a
+    key of its ``meta`` (the record's other fields, e.g. topic)."""
+    meta = doc.get("meta") or {}
+    if name in meta:
+        return meta[name]
+    return doc.get(name) if name in _FACTS_FIELDS else None
 
 
 def _collect_document(outlet: OutletData, index: int, doc: Facts, target: str) -> None:
@@ -222,11 +266,14 @@ def bootstrap_share_ci(
     n_resamples: int,
     rng: np.random.Generator,
     level: float = CI_LEVEL,
+    strata: Sequence[Any] | None = None,
 ) -> np.ndarray:
     """Percentile bootstrap CI of each label's share (sum of hits / sum of totals).
 
     Units (documents or sentences) are drawn with replacement; a draw is expressed as
-    multinomial weights so that one matrix product evaluates all resamples.
+    multinomial weights so that one matrix product evaluates all resamples. With
+    ``strata`` (one per unit) units are drawn within their stratum, each stratum keeping
+    its size, so that the interval does not mix in variation of the strata's mix.
     Returns an array of shape (labels, 2).
     """
     if n_resamples < 1:
@@ -234,7 +281,15 @@ def bootstrap_share_ci(
     n_units = hits.shape[0]
     if n_units == 0 or totals.sum() == 0:
         return np.zeros((hits.shape[1], 2))
-    weights = rng.multinomial(n_units, np.full(n_units, 1.0 / n_units), size=n_resamples)
+    if strata is None:
+        weights = rng.multinomial(n_units, np.full(n_units, 1.0 / n_units), size=n_resamples)
+    else:
+        weights = np.zeros((n_resamples, n_units), dtype=np.int64)
+        keys = np.asarray([str(s) for s in strata])
+        for key in sorted(set(keys.tolist())):
+            members = np.flatnonzero(keys == key)
+            weights[:, members] = rng.multinomial(
+                len(members), np.full(len(members), 1.0 / len(members)), size=n_resamples)
     resampled_totals = weights @ totals
     resampled_hits = weights @ hits
     # A resample of documents cannot be empty (each unit has >= 1 target sentence);
@@ -252,14 +307,22 @@ def build_profile(
     n_bootstrap: int,
     rng: np.random.Generator,
     max_evidence_per_label: int | None = None,
+    document_strata: Sequence[str | None] | None = None,
 ) -> dict[str, Any]:
-    """The JSON profile of one outlet (see the ``framing compare`` JSON schema)."""
+    """The JSON profile of one outlet (see the ``framing compare`` JSON schema).
+
+    ``document_strata`` (indexed by document) makes the bootstrap resample within strata.
+    """
     sentences = outlet.target
     n_target = len(sentences)
     unit = resampling_unit(outlet)
-    hits, totals, _ = unit_counts(sentences, labels, unit)
+    hits, totals, ids = unit_counts(sentences, labels, unit)
     presence_totals = hits.sum(axis=0)
-    ci = bootstrap_share_ci(hits, totals, n_resamples=n_bootstrap, rng=rng)
+    strata = None
+    if document_strata is not None:
+        strata = [document_strata[i] for i in ids] if unit == "documents" \
+            else [document_strata[s.document] for s in sentences]
+    ci = bootstrap_share_ci(hits, totals, n_resamples=n_bootstrap, rng=rng, strata=strata)
     span_counts = Counter(label for s in sentences for label in s.devices.elements())
     devices: dict[str, dict[str, Any]] = {}
     for j, label in enumerate(labels):

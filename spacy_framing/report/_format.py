@@ -53,3 +53,26 @@ def marked_sentence(item: Mapping[str, Any], left: str, right: str) -> str:
     text = item["text"]
     start, end = item["span"]
     return " ".join((text[:start] + left + text[start:end] + right + text[end:]).split())
+
+
+TREND_LABELS = 4
+"""Device columns in the text and markdown trend tables (the most used; JSON has all)."""
+
+
+def trend_labels(rows: Sequence[Mapping[str, Any]], n: int | None = TREND_LABELS) -> list[str]:
+    """The labels most used over the trend rows, in descending order of use."""
+    if not rows:
+        return []
+    totals: dict[str, int] = {}
+    for row in rows:
+        for label, stats in row["devices"].items():
+            totals[label] = totals.get(label, 0) + stats["count"]
+    ranked = [label for label, count in sorted(totals.items(), key=lambda kv: -kv[1])
+              if count]
+    return ranked[:n] if n is not None else ranked
+
+
+def trend_cell(stats: Mapping[str, Any]) -> str:
+    """``18% [5–32]``: a trend share and its interval in percent."""
+    low, high = stats["ci"]
+    return f"{pct(stats['share'])} [{100 * low:.0f}–{100 * high:.0f}]"

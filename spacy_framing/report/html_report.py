@@ -20,7 +20,15 @@ from typing import Any
 from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
 
-from ._format import active_labels, agency_cell, number, pct, share_cell, top_items
+from ._format import (
+    active_labels,
+    agency_cell,
+    number,
+    pct,
+    share_cell,
+    top_items,
+    trend_labels,
+)
 
 OUTLET_COLOURS: tuple[str, ...] = (
     "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf",
@@ -33,6 +41,8 @@ SPAN_COLOURS: dict[str, str] = {
     "SOURCE": "#80cdc1", "TARGET": "#fee08b",
 }
 _TEMPLATE = "report.html"
+MAX_SHOWN_GROUPS = 8
+"""Groups shown in the HTML chart and profile table (those with most target sentences)."""
 
 
 def render_html(result: Mapping[str, Any], *,
@@ -45,6 +55,13 @@ def render_html(result: Mapping[str, Any], *,
     outlets = result["outlets"]
     names = [o["name"] for o in outlets]
     labels = active_labels(outlets)
+    # Dozens of groups (--by date) make the chart and table unreadable: they show the
+    # groups with the most target sentences, in report order; the JSON has them all.
+    shown = outlets
+    if len(outlets) > MAX_SHOWN_GROUPS:
+        largest = {o["name"] for o in sorted(outlets, key=lambda o: -o["target_sentences"])
+                   [:MAX_SHOWN_GROUPS]}
+        shown = [o for o in outlets if o["name"] in largest]
     divergence = result.get("divergence") or {}
     model = result.get("contrast_model") or {}
     return template.render(
@@ -54,12 +71,15 @@ def render_html(result: Mapping[str, Any], *,
         names=names,
         outlets=outlets,
         colours={name: OUTLET_COLOURS[i % len(OUTLET_COLOURS)] for i, name in enumerate(names)},
-        profile_rows=_profile_rows(outlets, labels),
-        chart=Markup(device_chart_svg(result)),
+        shown_names=[o["name"] for o in shown],
+        hidden_groups=len(outlets) - len(shown),
+        profile_rows=_profile_rows(shown, labels),
+        chart=Markup(device_chart_svg({**result, "outlets": shown})),
+        trend_chart=Markup(trend_chart_svg(result)) if result.get("trend") else None,
+        trend_period=(result.get("settings") or {}).get("period"),
+        stratification=result.get("stratification"),
         divergence=divergence,
-        divergence_rows=[(name, [number(v) for v in row]) for name, row in zip(
-            divergence.get("outlets") or [], divergence.get("jensen_shannon") or [],
-            strict=False)],
+        divergence_rows=_divergence_rows(divergence, {o["name"] for o in shown}),
         p_value=number(divergence.get("p_value"), 3),
         statistic=number(divergence.get("statistic")),
         model=model,
@@ -70,6 +90,14 @@ def render_html(result: Mapping[str, Any], *,
         legend=[(label, SPAN_COLOURS.get(label, "#dddddd"))
                 for label in [*labels, "HEDGE", "BOOSTER", "SOURCE", "TARGET"]],
     )
+
+
+def _divergence_rows(divergence: Mapping[str, Any],
+                     shown: set[str]) -> list[tuple[str, list[str]]]:
+    names = divergence.get("outlets") or []
+    keep = [i for i, name in enumerate(names) if name in shown]
+    matrix = divergence.get("jensen_shannon") or []
+    return [(names[i], [number(matrix[i][j]) for j in keep]) for i in keep if i < len(matrix)]
 
 
 def _profile_rows(outlets: Sequence[Mapping[str, Any]],
@@ -173,6 +201,89 @@ def device_chart_svg(result: Mapping[str, Any]) -> str:
                      f'fill="{OUTLET_COLOURS[j % len(OUTLET_COLOURS)]}"/>'
                      f'<text x="{label_width + 18}" y="{ly + 10}" font-size="11">'
                      f'{escape(name)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def trend_chart_svg(result: Mapping[str, Any], *, max_panels: int = 6) -> str:
+    """Small multiples: one panel per device (the most used first), the share of target
+    sentences per period as one line per group, with 95% CI whiskers."""
+    rows = result.get("trend") or []
+    labels = trend_labels(rows, max_panels)
+    periods = sorted({row["period"] for row in rows})
+    groups = list(dict.fromkeys(row["group"] for row in rows))
+    if not labels or not periods:
+        return '<svg xmlns="http://www.w3.org/2000/svg" class="trend-chart" width="10" ' \
+               'height="10"></svg>'
+    colours = {g: OUTLET_COLOURS[i % len(OUTLET_COLOURS)] for i, g in enumerate(groups)}
+    columns = min(3, len(labels))
+    panel_w, panel_h, pad_l, pad_b, pad_t = 250, 150, 38, 34, 22
+    panels_h = (len(labels) + columns - 1) // columns
+    legend_h = 18 * ((len(groups) + 3) // 4) + 10
+    width = columns * panel_w + 10
+    height = panels_h * panel_h + legend_h + 10
+    cells = {(row["group"], row["period"]): row for row in rows}
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="trend-chart" width="{width}" '
+             f'height="{height}" viewBox="0 0 {width} {height}" role="img" '
+             f'aria-label="Device shares per period and group with 95% confidence intervals">']
+    plot_w = panel_w - pad_l - 12
+    plot_h = panel_h - pad_t - pad_b
+
+    def px(index: int) -> float:
+        return pad_l + (plot_w * (index + 0.5) / len(periods))
+
+    for k, label in enumerate(labels):
+        ox, oy = (k % columns) * panel_w, (k // columns) * panel_h
+        highest = max((cells[key]["devices"][label]["ci"][1] for key in cells), default=0.0)
+        top = max(0.05, min(1.0, (int(highest * 20) + 1) / 20))
+
+        def py(value: float, oy: float = oy, top: float = top) -> float:
+            return oy + pad_t + plot_h * (1 - min(max(value, 0.0), top) / top)
+
+        parts.append(f'<g class="panel" data-label="{escape(label)}">'
+                     f'<text x="{ox + pad_l}" y="{oy + 14}" font-size="11" '
+                     f'font-weight="bold">{escape(label)}</text>'
+                     f'<rect x="{ox + pad_l}" y="{oy + pad_t}" width="{plot_w}" '
+                     f'height="{plot_h}" fill="none" stroke="#ccc"/>')
+        for tick in (0.0, top / 2, top):
+            parts.append(f'<text x="{ox + pad_l - 4}" y="{py(tick) + 3:.1f}" font-size="9" '
+                         f'text-anchor="end" fill="#555">{100 * tick:.0f}%</text>')
+        step = max(1, (len(periods) + 5) // 6)
+        for i, period in enumerate(periods):
+            if i % step == 0:
+                parts.append(f'<text x="{ox + px(i):.1f}" y="{oy + pad_t + plot_h + 12}" '
+                             f'font-size="9" text-anchor="middle" fill="#555">'
+                             f'{escape(period)}</text>')
+        for group in groups:
+            points = [(i, cells[(group, period)]) for i, period in enumerate(periods)
+                      if (group, period) in cells and cells[(group, period)]["sentences"]]
+            if not points:
+                continue
+            colour = colours[group]
+            line = " ".join(f"{ox + px(i):.1f},{py(row['devices'][label]['share']):.1f}"
+                            for i, row in points)
+            parts.append(f'<polyline points="{line}" fill="none" stroke="{colour}" '
+                         f'stroke-width="1.5"/>')
+            for i, row in points:
+                stats = row["devices"][label]
+                low, high = stats["ci"]
+                x = ox + px(i)
+                title = escape(f"{group} {row['period']} {label}: {stats['count']} of "
+                               f"{row['sentences']} sentences, {100 * stats['share']:.0f}% "
+                               f"(95% CI {100 * low:.0f}–{100 * high:.0f}%)")
+                parts.append(f'<g class="point"><title>{title}</title>'
+                             f'<line x1="{x:.1f}" y1="{py(low):.1f}" x2="{x:.1f}" '
+                             f'y2="{py(high):.1f}" stroke="{colour}" stroke-opacity="0.5"/>'
+                             f'<circle cx="{x:.1f}" cy="{py(stats["share"]):.1f}" r="2.5" '
+                             f'fill="{colour}"/></g>')
+        parts.append("</g>")
+    legend_top = panels_h * panel_h + 4
+    for j, group in enumerate(groups):
+        lx = 10 + (j % 4) * (width // 4)
+        ly = legend_top + 18 * (j // 4)
+        parts.append(f'<rect x="{lx}" y="{ly}" width="12" height="12" '
+                     f'fill="{colours[group]}"/><text x="{lx + 18}" y="{ly + 10}" '
+                     f'font-size="11">{escape(group)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

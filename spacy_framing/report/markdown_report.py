@@ -16,6 +16,8 @@ from ._format import (
     pct,
     share_cell,
     top_items,
+    trend_cell,
+    trend_labels,
 )
 
 _EDGE_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
@@ -105,6 +107,40 @@ def render_markdown(result: Mapping[str, Any]) -> str:
         for outlet, items in features.items():
             listed = ", ".join(f"`{name}` ({weight:+.2f})" for name, weight in items)
             out.append(f"- **{_cell(outlet)}**: {listed or '–'}")
+    for kind in ("framing", "lexical"):
+        sub = model.get(kind) or {}
+        if sub.get("cv_balanced_accuracy") is not None:
+            what = "framing features only" if kind == "framing" else \
+                "words only, outlet names masked"
+            out += ["", f"{kind.capitalize()} model ({what}): balanced accuracy "
+                    f"**{number(sub['cv_balanced_accuracy'])}** against chance "
+                    f"{number(sub['chance'])}."]
+            for outlet, items in (sub.get("top_features") or {}).items():
+                listed = ", ".join(f"`{name}` ({weight:+.2f})" for name, weight in items[:5])
+                out.append(f"- **{_cell(outlet)}**: {listed or '–'}")
+    stratification = result.get("stratification")
+    if stratification:
+        field = stratification["field"]
+        out += ["", f"## Within strata ({_cell(field)})", "",
+                f"{stratification['strata']} strata, {stratification['informative_strata']} "
+                f"with target sentences from several groups; divergence permutation p = "
+                f"{number(stratification.get('divergence_p_value_unstratified'), 3)} overall, "
+                f"{number(stratification.get('divergence_p_value'), 3)} within "
+                f"{_cell(field)}.", ""]
+        out += _table(["label", "p overall (Holm)", f"p within {field} (Holm)", "verdict"],
+                      [[label, number(v["p_value"], 3), number(v["p_value_stratified"], 3),
+                        v["verdict"]]
+                       for label, v in (stratification.get("labels") or {}).items()])
+    trend = result.get("trend")
+    if trend is not None:
+        period = (result.get("settings") or {}).get("period") or "period"
+        labels = trend_labels(trend)
+        out += ["", f"## Trend by {period}", "",
+                "Share of target sentences with each device [95% CI, %].", ""]
+        out += _table(["group", period, "documents", "sentences", *labels],
+                      [[row["group"], row["period"], row["documents"], row["sentences"],
+                        *[_Safe(trend_cell(row["devices"][label])) for label in labels]]
+                       for row in trend])
     notes = result.get("notes") or []
     if notes:
         out += ["", "## Notes", ""] + [f"- {_cell(note)}" for note in notes]
@@ -131,5 +167,6 @@ def render_markdown(result: Mapping[str, Any]) -> str:
 
 
 def _cv_unit(model: Mapping[str, Any]) -> str:
-    return ("grouped by document" if model.get("cv_grouping") == "documents"
-            else "over sentences")
+    return {"documents": "grouped by document",
+            "strata": "holding out whole strata"}.get(model.get("cv_grouping") or "",
+                                                      "over sentences")
