@@ -40,12 +40,12 @@ GOLD_SETS = {
 }
 
 
-REUSE = {"saved": False}
+REUSE: dict[str, object] = {"saved": False, "names": set()}
 
 
 def run_json(command: list[str], name: str) -> dict:
     saved = RESULTS / f"{name}.json"
-    if REUSE["saved"] and saved.is_file():
+    if (REUSE["saved"] or name in REUSE["names"]) and saved.is_file():
         return json.loads(saved.read_text(encoding="utf-8"))
     print("$", " ".join(command), file=sys.stderr)
     done = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -213,10 +213,14 @@ def main() -> None:
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--reuse", action="store_true",
                         help="rebuild the section from the JSON already in benchmarks/results/")
+    parser.add_argument("--reuse-some", default="",
+                        help="comma-separated result names to take from benchmarks/results/ "
+                        "instead of re-running (e.g. speed,compare_speed)")
     parser.add_argument("--with-scale", action="store_true",
                         help="also run benchmarks/scale.py (several minutes)")
     args = parser.parse_args()
     REUSE["saved"] = args.reuse
+    REUSE["names"] = {n.strip() for n in args.reuse_some.split(",") if n.strip()}
     shared = args.shared.resolve()
     gold = HERE / "gold"
     out: list[str] = [BEGIN, "",
