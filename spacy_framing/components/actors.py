@@ -55,32 +55,32 @@ import unicodedata
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partialmethod
 from pathlib import Path
 from typing import Any
 
 import numpy
-import srsly
-from spacy import util
 from spacy.attrs import ORTH
 from spacy.errors import MatchPatternError
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.pipeline import Pipe
 from spacy.pipeline.span_ruler import overlapping_labeled_spans_score
 from spacy.tokens import Doc, Span, Token
-from spacy.util import SimpleFrozenList
 
-from ..errors import ActorErrors, ActorWarnings, Errors
+from ..errors import ActorErrors, ActorWarnings
 from ..types import AliasMap, PathLikeStr, Pattern
-from ._rules import (
+from .rules import (
     LazyPhraseMatcher,
-    RuleError,
-    check_rules,
+    Rule,
+    RuleComponent,
+    RuleSchema,
+    RuleSet,
+    Setting,
+    located,
     max_pattern_length,
     package_data_path,
-    read_rules,
-    write_rules,
 )
+from .rules.lexicon import word_set
 
 LABEL = "ACTOR"
 DEFAULT_SPANS_KEY = "actors"
@@ -113,31 +113,15 @@ _CONTEXT_KEYS = ("id", "effect", "pattern")
 _CONTEXT_ALLOWED = ("applies_to", "actors", "note")
 _EFFECTS = ("extend", "reject", "reject_before")
 
-_GAZETTEER_FILENAME = "gazetteer.jsonl"
-_CONTEXT_FILENAME = "context.jsonl"
-_CFG_FILENAME = "cfg"
+ACTOR_SCHEMA = RuleSchema(name="framing_actors", required=_ACTOR_KEYS, allowed=_ACTOR_ALLOWED)
+CONTEXT_SCHEMA = RuleSchema(name="framing_actors context", required=_CONTEXT_KEYS,
+                            allowed=_CONTEXT_ALLOWED)
 
 # Capitalised words that may stand next to an ambiguous alias or a person's surname
 # without making it part of another name: titles ("President Putin"), compass words
 # ("Northern Israel"), days and months ("Putin Tuesday"), headline function words.
-_NEIGHBOURS_OK = frozenset((
-    "President", "Premier", "Prime", "Minister", "Chancellor", "Secretary", "Chairman",
-    "Chairwoman", "Leader", "King", "Queen", "Prince", "Crown", "Pope", "Emir", "Sheikh",
-    "Ayatollah", "Supreme", "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "Sen", "Sen.",
-    "Rep", "Rep.", "Gov", "Gov.", "Gen", "Gen.", "General", "Adm", "Adm.", "Admiral", "Col",
-    "Col.", "Lt", "Lt.", "Marshal", "Commander", "Vice", "Deputy", "Acting", "Former", "Foreign",
-    "Defense", "Defence", "State", "Spokesperson", "Spokesman", "Spokeswoman", "Ambassador",
-    "Envoy", "Director", "Chief", "Speaker", "Senator", "Governor", "Comrade", "Sir", "Dame",
-    "Lord", "Lady", "President-elect", "Northern", "Southern", "Eastern", "Western", "Central",
-    "North", "South", "East", "West", "Northeast", "Northwest", "Southeast", "Southwest",
-    "Greater", "Mainland", "Modern", "Communist", "Soviet", "Occupied", "Monday", "Tuesday",
-    "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March",
-    "April", "June", "July", "August", "September", "October", "November", "December", "The", "A",
-    "An", "In", "On", "At", "Of", "For", "And", "Or", "To", "With", "From", "By", "As", "Says",
-    "Said", "Against", "Over", "After", "Before", "Amid", "Between", "Versus", "Vs", "Vs.", "vs",
-    "But", "If", "Is", "Are", "Was", "Were", "Has", "Have", "Will", "Would", "Could", "Should",
-))
-_ENTITY_EXTRAS_OK = frozenset({"the", "The", "'s", "’s", "of"})
+_NEIGHBOURS_OK = word_set("actors", "NAME_NEIGHBOURS_OK")
+_ENTITY_EXTRAS_OK = word_set("actors", "ENTITY_EXTRAS_OK")
 _GLUE_HYPHENS = ("-", "–")
 
 
@@ -346,8 +330,21 @@ def make_actors(
                        reject_ent_types=reject_ent_types, overwrite=overwrite, scorer=scorer)
 
 
-class ActorTagger(Pipe):
+class ActorTagger(RuleComponent):
     """Tags mentions of states and collective actors from a JSONL gazetteer."""
+
+    settings = (
+        Setting("spans_key"),
+        Setting("aliases", "_check_aliases"),
+        Setting("gazetteer", "_check_gazetteer"),
+        Setting("leaders", "_check_leaders"),
+        Setting("context", "_check_context"),
+        Setting("agreeing_ent_types", list),
+        Setting("reject_ent_types", list),
+        Setting("overwrite"),
+    )
+    rule_sets = (RuleSet("patterns", ACTOR_SCHEMA, legacy=("gazetteer.jsonl",)),
+                 RuleSet("context", CONTEXT_SCHEMA))
 
     def __init__(
         self,
@@ -390,6 +387,10 @@ class ActorTagger(Pipe):
             return str(value)
         raise ValueError(ActorErrors.E109.format(component=self.name, setting=setting,
                                                  value=value))
+
+    _check_gazetteer = partialmethod(_check_source, "gazetteer")
+    _check_leaders = partialmethod(_check_source, "leaders")
+    _check_context = partialmethod(_check_source, "context")
 
     def _check_aliases(self, aliases: Any) -> dict[str, list[str]]:
         if not isinstance(aliases, Mapping):
@@ -533,37 +534,27 @@ class ActorTagger(Pipe):
         self._load_configured(patterns)
 
     def _located_patterns(self, patterns: Any) -> list[list[tuple[Pattern, str, int]]]:
-        if isinstance(patterns, str | Path):
-            return [self._read_file(Path(patterns), context=False)]
-        if isinstance(patterns, Mapping | bytes) or not isinstance(patterns, Iterable):
-            raise TypeError(ActorErrors.E100.format(component=self.name,
-                                                    kind=type(patterns).__name__))
-        items = list(patterns)
-        if items and all(isinstance(item, str | Path) for item in items):
-            return [self._read_file(Path(item), context=False) for item in items]
-        origin = f"{self.name}.patterns"
-        records = check_rules(items, required=_ACTOR_KEYS, allowed=_ACTOR_ALLOWED,
-                              origin=origin)
-        return [[(record, origin, index) for index, record in enumerate(records)]]
+        if isinstance(patterns, str | Path) or (
+                isinstance(patterns, list | tuple) and patterns
+                and all(isinstance(item, str | Path) for item in patterns)):
+            paths = [patterns] if isinstance(patterns, str | Path) else list(patterns)
+            return [self._read_file(Path(path), context=False) for path in paths]
+        rules = self.load_rules(patterns, origin=f"{self.name}.patterns",
+                                type_error=ActorErrors.E100)
+        return [located(rules)]
 
     def add_patterns(self, patterns: Iterable[Pattern]) -> None:
-        """Add actor records given as Python dicts; errors name the record's index."""
-        self._ensure_loaded()
-        origin = f"{self.name}.add_patterns"
-        records = check_rules(list(patterns), required=_ACTOR_KEYS, allowed=_ACTOR_ALLOWED,
-                              origin=origin)
-        self._add_records([(record, origin, index) for index, record in enumerate(records)])
+        """Add actor records given as Python dicts; errors name the record's index.
 
-    @staticmethod
-    def _read_file(path: Path, *, context: bool) -> list[tuple[Pattern, str, int]]:
-        required, allowed = (_CONTEXT_KEYS, _CONTEXT_ALLOWED) if context \
-            else (_ACTOR_KEYS, _ACTOR_ALLOWED)
-        records = read_rules(path, required=required, allowed=allowed)
-        # read_rules skips blank and // lines; recover each record's line for later errors.
-        lines = [number for number, line in
-                 enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
-                 if line.strip() and not line.strip().startswith("//")]
-        return [(record, str(path), line) for record, line in zip(records, lines, strict=True)]
+        patterns (Iterable[Pattern]): Actor records, e.g. ``{"actor": "China", "names":
+            ["Zhongnanhai"]}``.
+        """
+        self._ensure_loaded()
+        rules = self.check_rules(patterns, origin=f"{self.name}.add_patterns")
+        self._add_records(located(rules))
+
+    def _read_file(self, path: Path, *, context: bool) -> list[tuple[Pattern, str, int]]:
+        return located(self.read_rules(path, "context" if context else "patterns"))
 
     # -- compiling actor records ---------------------------------------------------------
 
@@ -575,9 +566,7 @@ class ActorTagger(Pipe):
             try:
                 entries = self._compile_record(record, order)
             except ValueError as err:
-                message = str(err).strip().replace("\n", " ")
-                raise RuleError(Errors.E001.format(path=origin, line=line, message=message)) \
-                    from err
+                raise Rule(record, origin, line).error(err) from err
             order += 1
             compiled.append((dict(record), entries))
         self._order = order
@@ -689,9 +678,7 @@ class ActorTagger(Pipe):
             try:
                 rule, length = self._compile_context(record, scratch, line)
             except (ValueError, MatchPatternError) as err:
-                message = str(err).strip().replace("\n", " ")
-                raise RuleError(Errors.E001.format(path=origin, line=line, message=message)) \
-                    from err
+                raise Rule(record, origin, line).error(err) from err
             compiled.append((dict(record), rule, length))
         for record, rule, length in compiled:
             key = f"{self.name}:context:{len(self._context_records)}:{rule.rule_id}"
@@ -870,24 +857,15 @@ class ActorTagger(Pipe):
             return {}
         return self.scorer(examples, **kwargs)
 
-    # -- serialization -------------------------------------------------------------------
+    # -- serialization hooks (RuleComponent) ----------------------------------------------
 
-    def _settings(self) -> dict[str, Any]:
-        return {"spans_key": self.spans_key, "aliases": self.aliases,
-                "gazetteer": self.gazetteer, "leaders": self.leaders, "context": self.context,
-                "agreeing_ent_types": list(self.agreeing_ent_types),
-                "reject_ent_types": list(self.reject_ent_types), "overwrite": self.overwrite}
+    def rule_records(self, key: str) -> list[Pattern]:
+        return self.context_patterns if key == "context" else self.patterns
 
-    def _apply_settings(self, settings: Mapping[str, Any]) -> None:
-        self.spans_key = settings.get("spans_key", self.spans_key)
-        self.aliases = self._check_aliases(settings.get("aliases", self.aliases))
-        for setting in ("gazetteer", "leaders", "context"):
-            if setting in settings:
-                setattr(self, setting, self._check_source(setting, settings[setting]))
-        self.agreeing_ent_types = list(settings.get("agreeing_ent_types",
-                                                    self.agreeing_ent_types))
-        self.reject_ent_types = list(settings.get("reject_ent_types", self.reject_ent_types))
-        self.overwrite = settings.get("overwrite", self.overwrite)
+    def restore_rules(self, loaded: Mapping[str, list[Rule]]) -> None:
+        if loaded:
+            self._restore_loaded({key: [dict(rule.data) for rule in rules]
+                                  for key, rules in loaded.items()})
 
     def _restore(self, records: list[Pattern], context_records: list[Pattern]) -> None:
         self._clear()
@@ -908,53 +886,6 @@ class ActorTagger(Pipe):
         if context_records is None:
             context_records = self.context_patterns
         self._restore(records, context_records)
-
-    def to_bytes(self, *, exclude: Iterable[str] = SimpleFrozenList()) -> bytes:
-        serializers = {
-            "cfg": lambda: srsly.json_dumps(self._settings()),
-            "patterns": lambda: srsly.json_dumps(self.patterns),
-            "context": lambda: srsly.json_dumps(self.context_patterns),
-        }
-        return util.to_bytes(serializers, exclude)
-
-    def from_bytes(self, bytes_data: bytes, *,
-                   exclude: Iterable[str] = SimpleFrozenList()) -> ActorTagger:
-        loaded: dict[str, Any] = {}
-        deserializers = {
-            "cfg": lambda b: loaded.__setitem__("cfg", srsly.json_loads(b)),
-            "patterns": lambda b: loaded.__setitem__("patterns", srsly.json_loads(b)),
-            "context": lambda b: loaded.__setitem__("context", srsly.json_loads(b)),
-        }
-        util.from_bytes(bytes_data, deserializers, exclude)
-        self._apply_settings(loaded.get("cfg", {}))
-        self._restore_loaded(loaded)
-        return self
-
-    def to_disk(self, path: PathLikeStr, *,
-                exclude: Iterable[str] = SimpleFrozenList()) -> None:
-        path = util.ensure_path(path)
-        serializers = {
-            _CFG_FILENAME: lambda p: srsly.write_json(p, self._settings()),
-            _GAZETTEER_FILENAME: lambda p: write_rules(p, self.patterns),
-            _CONTEXT_FILENAME: lambda p: write_rules(p, self.context_patterns),
-        }
-        util.to_disk(path, serializers, exclude)
-
-    def from_disk(self, path: PathLikeStr, *,
-                  exclude: Iterable[str] = SimpleFrozenList()) -> ActorTagger:
-        path = util.ensure_path(path)
-        loaded: dict[str, list[Pattern]] = {}
-        deserializers = {
-            _CFG_FILENAME: lambda p: self._apply_settings(srsly.read_json(p)),
-            _GAZETTEER_FILENAME: lambda p: loaded.__setitem__(
-                "patterns", [record for record, _, _ in self._read_file(Path(p), context=False)]),
-            _CONTEXT_FILENAME: lambda p: loaded.__setitem__(
-                "context", [record for record, _, _ in self._read_file(Path(p), context=True)]),
-        }
-        util.from_disk(path, deserializers, exclude)
-        if "patterns" in loaded or "context" in loaded:
-            self._restore_loaded(loaded)
-        return self
 
 
 # spaCy validates initialize() settings with a pydantic model built from the method's

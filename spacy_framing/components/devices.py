@@ -79,34 +79,33 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy
-import srsly
-from spacy import util
-from spacy.attrs import LEMMA, LOWER, NORM, ORTH
 from spacy.errors import MatchPatternError
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher, Matcher
-from spacy.pipeline import Pipe
 from spacy.pipeline.span_ruler import overlapping_labeled_spans_score
-from spacy.strings import StringStore
 from spacy.tokens import Doc, Span, Token
-from spacy.util import SimpleFrozenList
-from spacy.vocab import Vocab
 
-from ..errors import DeviceErrors, DeviceWarnings, Errors
+from ..errors import DeviceErrors, DeviceWarnings
 from ..types import PathLikeStr, Pattern
-from ._rules import (
+from .rules import (
     PLAIN_ATTRS,
     LazyPhraseMatcher,
+    MatcherShelf,
+    Rule,
+    RuleComponent,
     RuleError,
+    RuleSchema,
+    RuleSet,
+    Setting,
+    WordIndex,
+    WordListTable,
     as_word_lists,
-    check_rules,
+    located,
     package_data_path,
-    read_rules,
     string_list,
-    write_rules,
 )
+from .rules.lexicon import irregular_forms, word_list, word_set
 
 DEFAULT_SPANS_KEY = "framing"
 DEFAULT_RULE_FILES = ("devices.jsonl", "devices_dep.jsonl")
@@ -146,22 +145,17 @@ _MAX_PHRASE_EXPANSION = 2000
 # the commonest words ("the", "in") as much as this many stop words.
 _COMMON_WORD_COST = 50
 _VERY_COMMON_WORD_COST = 50 * _COMMON_WORD_COST
-_VERY_COMMON_WORDS = frozenset({
-    "the", "a", "an", "of", "in", "to", "and", "or", "for", "on", "with", "at", "by",
-    "from", "as", "is", "was", "be", "are", "were", "that", "it", "its", "this", "'s",
-    "’s", "'", "-", ",", ".", "he", "she", "they", "his", "her", "their", "have", "has",
-    "had", "do", "does", "did",
-})
-
-_TITLE_FUNCTION_WORDS = ("the", "a", "an", "he", "she", "it", "they", "we", "i", "you",
-                         "his", "her", "its", "their", "our", "this", "that", "these",
-                         "those", "there", "but", "and", "or", "if", "when", "while", "as",
-                         "in", "on", "at", "for", "with", "after", "before", "some", "many",
-                         "most", "all", "both", "neither", "not", "no", "what", "who")
-
-_SINGULAR_DETERMINERS = frozenset({"a", "an", "any", "every", "each", "one", "another"})
-_RELATIVE_PRONOUNS = frozenset({"that", "who", "which"})
-_PLURAL_PRONOUNS = frozenset({"they", "them"})
+_VERY_COMMON_WORDS = word_set("devices", "VERY_COMMON_WORDS")
+# Without NER, a capitalised word that is none of these stands in for a named entity.
+_TITLE_FUNCTION_WORDS = word_list("devices", "TITLE_FUNCTION_WORDS")
+_SINGULAR_DETERMINERS = word_set("devices", "SINGULAR_DETERMINERS")
+_RELATIVE_PRONOUNS = word_set("devices", "RELATIVE_PRONOUNS")
+_PLURAL_PRONOUNS = word_set("devices", "PLURAL_PRONOUNS")
+# Codebook section 4: a sitting head of state or government feels for the state.
+_HEAD_OF_STATE_TITLES = word_set("devices", "HEAD_OF_STATE_TITLES")
+_NOT_SITTING = word_set("devices", "NOT_SITTING")
+# Irregular forms of verbs that devices are phrased with; regular forms are generated.
+_IRREGULAR_FORMS = irregular_forms("devices")
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 
 _QUOTES = frozenset("\"'“”‘’«»„‟`")
@@ -169,78 +163,6 @@ _QUOTES = frozenset("\"'“”‘’«»„‟`")
 # unless a clause break lies between them.
 _MAX_JOIN_GAP = 1
 _CLAUSE_BREAKS = frozenset({".", ";", ":", "?", "!", "\"", "“", "”", "(", ")"})
-
-_RULES_FILENAME = "rules.jsonl"
-_CFG_FILENAME = "cfg"
-
-# Irregular forms of verbs that devices are phrased with; regular forms are generated.
-_IRREGULAR_FORMS: dict[str, tuple[str, ...]] = {
-    "be": ("am", "is", "are", "was", "were", "been", "being", "'s", "'re", "'m"),
-    "have": ("has", "had", "having", "'ve", "'d"),
-    "do": ("does", "did", "done", "doing"),
-    "lose": ("lost", "loses", "losing"),
-    "win": ("won", "winning", "wins"),
-    "pay": ("paid", "pays", "paying"),
-    "keep": ("kept",),
-    "hold": ("held",),
-    "leave": ("left",),
-    "take": ("took", "taken"),
-    "give": ("gave", "given"),
-    "make": ("made",),
-    "sell": ("sold",),
-    "buy": ("bought",),
-    "fall": ("fell", "fallen"),
-    "grow": ("grew", "grown"),
-    "fight": ("fought",),
-    "feel": ("felt",),
-    "get": ("got", "gotten", "getting"),
-    "catch": ("caught",),
-    "bring": ("brought",),
-    "draw": ("drew", "drawn"),
-    "stand": ("stood",),
-    "say": ("said",),
-    "go": ("went", "gone"),
-    "come": ("came",),
-    "become": ("became",),
-    "put": ("putting",),
-    "set": ("setting",),
-    "shut": ("shutting",),
-    "run": ("ran", "running"),
-    "throw": ("threw", "thrown"),
-    "break": ("broke", "broken"),
-    "speak": ("spoke", "spoken"),
-    "tell": ("told",),
-    "see": ("saw", "seen"),
-    "know": ("knew", "known"),
-    "think": ("thought",),
-    "seek": ("sought",),
-    "deal": ("dealt",),
-    "stick": ("stuck",),
-    "shake": ("shook", "shaken"),
-    "strike": ("struck", "stricken"),
-    "rise": ("rose", "risen"),
-    "lead": ("led",),
-    "meet": ("met",),
-    "send": ("sent",),
-    "find": ("found",),
-    "withhold": ("withheld",),
-    "undercut": ("undercutting",),
-    "upset": ("upsetting",),
-    "bid": ("bidding",),
-    "hit": ("hitting",),
-    "slip": ("slipped", "slipping"),
-    "cede": ("ceded", "ceding"),
-    "trade": ("traded", "trading"),
-    "swap": ("swapped", "swapping"),
-    "drop": ("dropped", "dropping"),
-    "stir": ("stirred", "stirring"),
-    "spur": ("spurred", "spurring"),
-    "flare": ("flared", "flaring"),
-    "ratchet": ("ratcheted", "ratcheting"),
-    "rebuff": ("rebuffed", "rebuffing"),
-    "outmaneuver": ("outmaneuvered", "outmaneuvering"),
-    "outmanoeuvre": ("outmanoeuvred", "outmanoeuvring"),
-}
 
 
 def _regular_forms(lemma: str) -> set[str]:
@@ -322,14 +244,6 @@ def _blank_fallback(pattern: list[dict[str, Any]],
             converted["LOWER"] = {"NOT_IN": list(_TITLE_FUNCTION_WORDS)}
         fallback.append(converted)
     return fallback
-
-
-# Codebook section 4: a sitting head of state or government feels for the state.
-_HEAD_OF_STATE_TITLES = frozenset({"president", "premier", "chancellor", "king", "queen",
-                                   "emperor", "minister", "leader", "ayatollah"})
-_NOT_SITTING = frozenset({"former", "ex", "ex-", "late", "vice", "deputy", "then", "then-",
-                          "foreign", "finance", "defense", "defence", "trade", "opposition",
-                          "party", "minority", "majority", "house", "senate"})
 
 
 def _plural_antecedent(pronoun: Token) -> Token | None:
@@ -501,82 +415,6 @@ def _has_within(positions: list[int], position: int, reach: int) -> bool:
     return _has_between(positions, position - reach, position + reach + 1)
 
 
-_WORD_ATTRS: dict[str, int] = {"ORTH": ORTH, "LOWER": LOWER, "NORM": NORM, "LEMMA": LEMMA}
-
-
-class _WordIndex:
-    """Where the words that gate each rule occur in a Doc.
-
-    A gate is one token's condition (``"LOWER": {"IN": [...]}``, ``"LEMMA": "x"``), so
-    finding it is a hash look-up per token attribute, with the ``Matcher``'s own semantics
-    (the value's hash equals the token's). A PhraseMatcher of one-word Docs would do the
-    same but creates a lexeme for each of the thousands of words, which cost more than
-    the look-ups when a pipeline is built.
-    """
-
-    def __init__(self, strings: StringStore) -> None:
-        self.strings = strings
-        # attribute -> word hash -> (rule order, part index) pairs gated by that word
-        self.parts: dict[str, dict[int, list[tuple[int, int]]]] = {}
-        self._keys: dict[str, numpy.ndarray] = {}
-
-    def add(self, attr: str, words: Iterable[str], part: tuple[int, int]) -> None:
-        by_word = self.parts.setdefault(attr, {})
-        for word in words:
-            by_word.setdefault(self.strings.add(word), []).append(part)
-
-    def hits(self, doc: Doc) -> dict[int, dict[int, list[int]]]:
-        """rule order -> part index -> token positions where that part's words occur."""
-        hits: dict[int, dict[int, list[int]]] = {}
-        if not self.parts or len(doc) == 0:
-            return hits
-        attrs = list(self.parts)
-        # to_array drops a dimension when there is one token or one attribute
-        columns = doc.to_array([_WORD_ATTRS[attr] for attr in attrs]) \
-            .reshape(len(doc), len(attrs)).T
-        for attr, values in zip(attrs, columns, strict=True):
-            by_word = self.parts[attr]
-            # numpy finds the few tokens that gate any rule; Python visits only those
-            keys = self._keys.get(attr)
-            if keys is None or len(keys) != len(by_word):
-                keys = self._keys[attr] = numpy.fromiter(by_word, dtype=numpy.uint64,
-                                                         count=len(by_word))
-            for position in numpy.flatnonzero(numpy.isin(values, keys)).tolist():
-                for order, index in by_word[int(values[position])]:
-                    hits.setdefault(order, {}).setdefault(index, []).append(position)
-        return hits
-
-
-class _MatcherShelf:
-    """One Matcher (or DependencyMatcher) per rule, built the first time the rule is
-    tried: on a short text most rules never are, and building them all up front costs
-    more than parsing it."""
-
-    def __init__(self, vocab: Vocab, kind: type[Matcher] | type[DependencyMatcher]) -> None:
-        self.vocab = vocab
-        self.kind = kind
-        self.patterns: dict[int, tuple[str, list[dict[str, Any]]]] = {}
-        self.built: dict[int, Any] = {}
-
-    def add(self, order: int, key: str, pattern: list[dict[str, Any]]) -> None:
-        self.patterns[order] = (key, pattern)
-
-    def __contains__(self, order: object) -> bool:
-        return order in self.patterns
-
-    def __len__(self) -> int:
-        return len(self.patterns)
-
-    def __getitem__(self, order: int) -> Any:
-        matcher = self.built.get(order)
-        if matcher is None:
-            key, pattern = self.patterns[order]
-            matcher = self.kind(self.vocab)
-            matcher.add(key, [pattern])
-            self.built[order] = matcher
-        return matcher
-
-
 class _SentenceWords:
     """The words (lower-case forms and lemmas) of the sentence around a position, computed
     once per sentence for the word-list conditions. Without sentence boundaries, the 30
@@ -719,8 +557,30 @@ def make_devices(
                         collective_nouns=collective_nouns, overwrite=overwrite, scorer=scorer)
 
 
-class DeviceTagger(Pipe):
+def _record_problem(record: Mapping[str, Any]) -> str | None:
+    try:
+        _check_record(record)
+    except ValueError as err:
+        return str(err)
+    return None
+
+
+DEVICE_SCHEMA = RuleSchema(name="framing_devices", required=_REQUIRED_KEYS,
+                           allowed=_ALLOWED_KEYS, check=_record_problem)
+
+
+class DeviceTagger(RuleComponent):
     """Tags framing devices from JSONL token, phrase and dependency rules."""
+
+    settings = (
+        Setting("spans_key"),
+        Setting("actors_key"),
+        Setting("max_span_tokens", int),
+        Setting("collective_ent_types", list),
+        Setting("collective_nouns", list),
+        Setting("overwrite"),
+    )
+    rule_sets = (RuleSet("patterns", DEVICE_SCHEMA, legacy=("rules.jsonl",)),)
 
     def __init__(
         self,
@@ -746,6 +606,8 @@ class DeviceTagger(Pipe):
         self.overwrite = overwrite
         self.scorer = scorer
         self._warned_no_parse = False
+        # The named word lists of the rules read last: user rules may use the bundled ones.
+        self.lists = WordListTable()
         self.clear()
         if patterns is None:
             # Users often call nlp.add_pipe(...) and go; the bundled rules are a cheap read.
@@ -784,12 +646,12 @@ class DeviceTagger(Pipe):
         # then runs only on the few tokens around its anchor (or on the anchor's
         # sentence). Token rules exist twice: as written, for Docs with lemmas, and as
         # the LOWER fallback for Docs without.
-        self._rule_matchers = _MatcherShelf(self.nlp.vocab, Matcher)
-        self._fallback_matchers = _MatcherShelf(self.nlp.vocab, Matcher)
-        self._dep_matchers = _MatcherShelf(self.nlp.vocab, DependencyMatcher)
-        self._anchors = _WordIndex(self.nlp.vocab.strings)
-        self._fallback_anchors = _WordIndex(self.nlp.vocab.strings)
-        self._dep_anchors = _WordIndex(self.nlp.vocab.strings)
+        self._rule_matchers = MatcherShelf(self.nlp.vocab, Matcher)
+        self._fallback_matchers = MatcherShelf(self.nlp.vocab, Matcher)
+        self._dep_matchers = MatcherShelf(self.nlp.vocab, DependencyMatcher)
+        self._anchors = WordIndex(self.nlp.vocab.strings)
+        self._fallback_anchors = WordIndex(self.nlp.vocab.strings)
+        self._dep_anchors = WordIndex(self.nlp.vocab.strings)
         # rule order -> (anchor index, indices of the other parts that must occur near it)
         self._triggers: dict[int, tuple[int, tuple[int, ...]]] = {}
         self._unanchored: list[int] = []
@@ -809,45 +671,47 @@ class DeviceTagger(Pipe):
         patterns: Iterable[Pattern] | PathLikeStr | Sequence[PathLikeStr] | None = None,
     ) -> None:
         """(Re)load the rules: ``patterns`` (records, or one or more JSONL paths) or the
-        bundled files when None."""
+        bundled files when None. The current rules stay in place if the new ones are
+        invalid.
+
+        patterns (Iterable[Pattern] | PathLikeStr | Sequence[PathLikeStr] | None): The
+            rules; they may use the named word lists of the current rules.
+        """
         if patterns is None:
             self._replace_records(self._default_records(), schema_checked=True)
             return
-        if isinstance(patterns, str | Path):
-            located = self._read_file(Path(patterns))
-        elif isinstance(patterns, Mapping | bytes) or not isinstance(patterns, Iterable):
-            raise TypeError(DeviceErrors.E150.format(component=self.name,
-                                                     kind=type(patterns).__name__))
-        else:
-            items = list(patterns)
-            if items and all(isinstance(item, str | Path) for item in items):
-                located = [entry for item in items for entry in self._read_file(Path(item))]
-            else:
-                records = check_rules(items, required=_REQUIRED_KEYS, allowed=_ALLOWED_KEYS,
-                                      origin=f"{self.name}.initialize")
-                located = [(record, f"{self.name}.initialize", index)
-                           for index, record in enumerate(records)]
-        self._replace_records(located)
+        lists = self.lists.copy()
+        rules = self.load_rules(patterns, origin=f"{self.name}.initialize",
+                                type_error=DeviceErrors.E150, lists=lists)
+        self._replace_records(located(rules))
+        self.lists = lists
 
     def add_patterns(self, patterns: Iterable[Pattern]) -> None:
-        """Add rules given as Python dicts; errors name the record's index."""
-        records = check_rules(list(patterns), required=_REQUIRED_KEYS, allowed=_ALLOWED_KEYS,
-                              origin=f"{self.name}.add_patterns")
-        self._add_records([(record, f"{self.name}.add_patterns", index)
-                           for index, record in enumerate(records)])
+        """Add rules given as Python dicts; errors name the record's index.
+
+        patterns (Iterable[Pattern]): Rule records, e.g. ``{"id": "my.rule", "label":
+            "MY_DEVICE", "phrase": "bitter pill"}``; ``{"lists": {...}}`` records define
+            named word lists, and records may use the current ones (``"@NAME"``).
+        """
+        rules = self.check_rules(patterns, origin=f"{self.name}.add_patterns",
+                                 lists=self.lists)
+        self._add_records(located(rules))
 
     def _default_records(self) -> list[tuple[Pattern, str, int]]:
-        return [entry for filename in DEFAULT_RULE_FILES
-                for entry in self._read_file(package_data_path(filename))]
+        lists = WordListTable()
+        rules = [rule for filename in DEFAULT_RULE_FILES
+                 for rule in self.read_rules(package_data_path(filename), lists=lists)]
+        self.lists = lists
+        return located(rules)
 
-    @staticmethod
-    def _read_file(path: Path) -> list[tuple[Pattern, str, int]]:
-        records = read_rules(path, required=_REQUIRED_KEYS, allowed=_ALLOWED_KEYS)
-        # read_rules skips blank and // lines; recover each record's line for later errors.
-        lines = [number for number, line in
-                 enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
-                 if line.strip() and not line.strip().startswith("//")]
-        return [(record, str(path), line) for record, line in zip(records, lines, strict=True)]
+    # -- serialization hooks (RuleComponent) --------------------------------------------
+
+    def rule_records(self, key: str) -> list[Pattern]:
+        return self.patterns
+
+    def restore_rules(self, loaded: Mapping[str, list[Rule]]) -> None:
+        if "patterns" in loaded:
+            self._replace_records(located(loaded["patterns"]))
 
     def _replace_records(self, located: Sequence[tuple[Pattern, str, int]], *,
                          schema_checked: bool = False) -> None:
@@ -868,13 +732,13 @@ class DeviceTagger(Pipe):
         schema for rules that already passed it (the bundled files, in a test; the previous
         rules): validating 400 patterns costs more than compiling them."""
         # Validate everything first so that a bad record leaves the current rules untouched.
+        checked = located
         scratch = Matcher(self.nlp.vocab, validate=True)
         scratch_dep = DependencyMatcher(self.nlp.vocab, validate=True)
+        if schema_checked:
+            located = ()
         for record, origin, line in located:
             try:
-                _check_record(record)
-                if schema_checked:
-                    continue
                 if "pattern" in record:
                     scratch.add(f"line {line}", [record["pattern"]])
                     scratch.add(f"line {line} fallback",
@@ -884,10 +748,8 @@ class DeviceTagger(Pipe):
                     scratch.add(f"line {line} anchor",
                                 [[record["dep_pattern"][0].get("RIGHT_ATTRS", {})]])
             except (ValueError, KeyError, TypeError, MatchPatternError) as err:
-                message = str(err).strip().replace("\n", " ")
-                raise RuleError(Errors.E001.format(path=origin, line=line, message=message)) \
-                    from err
-        for record, _origin, _line in located:
+                raise Rule(record, origin, line).error(err) from err
+        for record, _origin, _line in checked:
             self._compile(dict(record))
 
     def _compile(self, original: Pattern) -> None:
@@ -1198,69 +1060,6 @@ class DeviceTagger(Pipe):
         if self.scorer is None:
             return {}
         return self.scorer(examples, **kwargs)
-
-    # -- serialization -----------------------------------------------------------------
-
-    def _settings(self) -> dict[str, Any]:
-        return {"spans_key": self.spans_key, "actors_key": self.actors_key,
-                "max_span_tokens": self.max_span_tokens,
-                "collective_ent_types": list(self.collective_ent_types),
-                "collective_nouns": list(self.collective_nouns),
-                "overwrite": self.overwrite}
-
-    def _apply_settings(self, settings: Mapping[str, Any]) -> None:
-        self.spans_key = settings.get("spans_key", self.spans_key)
-        self.actors_key = settings.get("actors_key", self.actors_key)
-        self.max_span_tokens = int(settings.get("max_span_tokens", self.max_span_tokens))
-        self.collective_ent_types = list(settings.get("collective_ent_types",
-                                                      self.collective_ent_types))
-        self.collective_nouns = list(settings.get("collective_nouns", self.collective_nouns))
-        self.overwrite = settings.get("overwrite", self.overwrite)
-
-    def to_bytes(self, *, exclude: Iterable[str] = SimpleFrozenList()) -> bytes:
-        serializers = {
-            "cfg": lambda: srsly.json_dumps(self._settings()),
-            "patterns": lambda: srsly.json_dumps(self.patterns),
-        }
-        return util.to_bytes(serializers, exclude)
-
-    def from_bytes(self, bytes_data: bytes, *,
-                   exclude: Iterable[str] = SimpleFrozenList()) -> DeviceTagger:
-        loaded: dict[str, Any] = {}
-        deserializers = {
-            "cfg": lambda b: loaded.__setitem__("cfg", srsly.json_loads(b)),
-            "patterns": lambda b: loaded.__setitem__("patterns", srsly.json_loads(b)),
-        }
-        util.from_bytes(bytes_data, deserializers, exclude)
-        self._apply_settings(loaded.get("cfg", {}))
-        if "patterns" in loaded:
-            records = check_rules(loaded["patterns"], required=_REQUIRED_KEYS,
-                                  allowed=_ALLOWED_KEYS, origin=f"{self.name}.from_bytes")
-            self._replace_records([(record, f"{self.name}.from_bytes", index)
-                                   for index, record in enumerate(records)])
-        return self
-
-    def to_disk(self, path: PathLikeStr, *,
-                exclude: Iterable[str] = SimpleFrozenList()) -> None:
-        path = util.ensure_path(path)
-        serializers = {
-            _CFG_FILENAME: lambda p: srsly.write_json(p, self._settings()),
-            _RULES_FILENAME: lambda p: write_rules(p, self.patterns),
-        }
-        util.to_disk(path, serializers, exclude)
-
-    def from_disk(self, path: PathLikeStr, *,
-                  exclude: Iterable[str] = SimpleFrozenList()) -> DeviceTagger:
-        path = util.ensure_path(path)
-        located: list[tuple[Pattern, str, int]] = []
-        deserializers = {
-            _CFG_FILENAME: lambda p: self._apply_settings(srsly.read_json(p)),
-            _RULES_FILENAME: lambda p: located.extend(self._read_file(Path(p))),
-        }
-        util.from_disk(path, deserializers, exclude)
-        if (path / _RULES_FILENAME).exists() and _RULES_FILENAME not in exclude:
-            self._replace_records(located)
-        return self
 
 
 # spaCy validates [initialize.components] settings with pydantic, reading this signature;

@@ -60,30 +60,29 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import srsly
-from spacy import util
 from spacy.errors import MatchPatternError
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.pipeline import Pipe
 from spacy.pipeline.span_ruler import overlapping_labeled_spans_score
 from spacy.tokens import Doc, Span, Token
-from spacy.util import SimpleFrozenList
 
-from ..errors import Errors, HedgeErrors, HedgeWarnings
+from ..errors import HedgeErrors, HedgeWarnings
 from ..types import PathLikeStr, Pattern
-from ._rules import (
+from .rules import (
     PLAIN_ATTRS,
     LazyPhraseMatcher,
-    RuleError,
+    Rule,
+    RuleComponent,
+    RuleSchema,
+    RuleSet,
+    Setting,
+    WordListTable,
     as_word_lists,
-    check_rules,
     is_whole_token,
+    located,
     max_pattern_length,
     package_data_path,
-    read_rules,
     string_list,
-    write_rules,
 )
 
 __all__ = ["PROFILES", "HedgeTagger", "make_hedges"]
@@ -109,8 +108,6 @@ PROFILES: dict[str, tuple[str, ...]] = {
 }
 """Rule groups each named annotation scheme leaves out (see the module docstring)."""
 
-_RULES_FILENAME = "rules.jsonl"
-_CFG_FILENAME = "cfg"
 
 
 # --------------------------------------------------------------------------- conditions
@@ -251,15 +248,13 @@ class _CompiledRule:
         return not (self.not_after and self.not_after.found(ctx, start, end))
 
 
-def _string_list(value: Any, key: str) -> list[str]:
-    return string_list(value, key,
-                       error="{key!r} must be a non-empty string or list of non-empty strings")
+_STRINGS_ERROR = "{key!r} must be a non-empty string or list of non-empty strings"
 
 
 def _compile_sequences(value: Any, key: str,
                        tokenize: Callable[[str], list[str]]) -> tuple[tuple[str, ...], ...]:
     sequences: list[tuple[str, ...]] = []
-    for text in _string_list(value, key):
+    for text in string_list(value, key, error=_STRINGS_ERROR):
         # Tokenize like the pipeline does, so "can't" is compared as "ca" + "n't".
         items = tuple(tokenize(text))
         for position, item in enumerate(items):
@@ -283,34 +278,22 @@ def _compile_sequences(value: Any, key: str,
 
 def _compile_rule(record: Mapping[str, Any],
                   tokenize: Callable[[str], list[str]]) -> _CompiledRule:
-    """Check a rule's values (keys were checked by ``_rules``); raise ValueError if bad."""
+    """Compile a rule that passed :data:`HEDGE_SCHEMA`; raise ValueError when its word
+    sequences or tags are unusable."""
     rule_id, label = record["id"], record["label"]
-    if not isinstance(rule_id, str) or not rule_id:
-        raise ValueError("'id' must be a non-empty string")
-    if not isinstance(label, str) or not label or label != label.upper() \
-            or not label.replace("_", "").isalpha():
-        raise ValueError(f"'label' must be an UPPER_SNAKE_CASE string, got {label!r}")
-    has_pattern, has_phrase = "pattern" in record, "phrase" in record
-    if has_pattern == has_phrase:
-        raise ValueError("give exactly one of 'pattern' (token pattern) or 'phrase'")
-    if has_pattern and not (
-        isinstance(record["pattern"], list) and record["pattern"]
-        and all(isinstance(token, dict) for token in record["pattern"])
-    ):
-        raise ValueError("'pattern' must be a non-empty list of token objects")
-    if has_phrase:
-        _string_list(record["phrase"], "phrase")
     sequences = {
         key: _Sequences(_compile_sequences(record[key], key, tokenize),
                         before=key in ("requires_prev", "not_before"))
         for key in ("requires_prev", "requires_next", "not_before", "not_after")
         if key in record
     }
-    pos = frozenset(_string_list(record["pos"], "pos")) if "pos" in record else frozenset()
+    pos = frozenset(string_list(record["pos"], "pos", error=_STRINGS_ERROR)) \
+        if "pos" in record else frozenset()
     unknown_pos = sorted(pos - _POS_TAGS)
     if unknown_pos:
         raise ValueError(f"'pos': unknown tag(s) {', '.join(unknown_pos)}")
-    exclude_ent = frozenset(_string_list(record["exclude_ent"], "exclude_ent")) \
+    exclude_ent = frozenset(string_list(record["exclude_ent"], "exclude_ent",
+                                        error=_STRINGS_ERROR)) \
         if "exclude_ent" in record else frozenset()
     return _CompiledRule(rule_id=rule_id, label=label, pos=pos, exclude_ent=exclude_ent,
                          **sequences)
@@ -424,8 +407,49 @@ def make_hedges(
                        scorer=scorer)
 
 
-class HedgeTagger(Pipe):
+def _record_problem(record: Mapping[str, Any]) -> str | None:
+    """Why a record cannot be used, as far as it can tell without a tokenizer (the word
+    sequences are checked when the rule is compiled)."""
+    rule_id, label = record["id"], record["label"]
+    if not isinstance(rule_id, str) or not rule_id:
+        return "'id' must be a non-empty string"
+    if not isinstance(label, str) or not label or label != label.upper() \
+            or not label.replace("_", "").isalpha():
+        return f"'label' must be an UPPER_SNAKE_CASE string, got {label!r}"
+    if ("pattern" in record) == ("phrase" in record):
+        return "give exactly one of 'pattern' (token pattern) or 'phrase'"
+    if "pattern" in record and not (
+        isinstance(record["pattern"], list) and record["pattern"]
+        and all(isinstance(token, dict) for token in record["pattern"])
+    ):
+        return "'pattern' must be a non-empty list of token objects"
+    if "phrase" in record:
+        try:
+            string_list(record["phrase"], "phrase", error=_STRINGS_ERROR)
+        except ValueError as err:
+            return str(err)
+    if "group" in record and not (isinstance(record["group"], str) and record["group"]):
+        return "'group' must be a non-empty string"
+    return None
+
+
+HEDGE_SCHEMA = RuleSchema(
+    name="framing_hedges", required=_REQUIRED_KEYS, allowed=_ALLOWED_KEYS,
+    check=_record_problem,
+    window_keys=("requires_prev", "requires_next", "not_before", "not_after"))
+
+
+class HedgeTagger(RuleComponent):
     """Tags HEDGE and BOOSTER cues from JSONL rules with context conditions."""
+
+    settings = (
+        Setting("spans_key"),
+        Setting("phrase_matcher_attr"),
+        Setting("overwrite"),
+        Setting("exclude_groups", list),
+        Setting("profile", lambda value: _check_profile(value)),
+    )
+    rule_sets = (RuleSet("patterns", HEDGE_SCHEMA, legacy=("rules.jsonl",)),)
 
     def __init__(
         self,
@@ -451,6 +475,7 @@ class HedgeTagger(Pipe):
         self.profile = _check_profile(profile)
         self.scorer = scorer
         self._warned_missing_annotation = False
+        self.lists = WordListTable()
         self.clear()
         if patterns is None:
             # Users often call nlp.add_pipe(...) and go; the bundled rules are a cheap read.
@@ -513,27 +538,28 @@ class HedgeTagger(Pipe):
         patterns: Iterable[Pattern] | PathLikeStr | None = None,
     ) -> None:
         """(Re)load the rules: ``patterns`` (records or a JSONL path) or the bundled file.
-        The current rules stay in place if the new ones are invalid."""
+        The current rules stay in place if the new ones are invalid.
+
+        patterns (Iterable[Pattern] | PathLikeStr | None): The rules; they may use the
+            named word lists of the current rules.
+        """
         if patterns is None:
-            located = self._read_file(package_data_path(_DEFAULT_RULES_FILE))
-        elif isinstance(patterns, str | Path):
-            located = self._read_file(Path(patterns))
-        elif isinstance(patterns, Mapping | bytes) or not isinstance(patterns, Iterable):
-            raise TypeError(HedgeErrors.E200.format(component=self.name,
-                                                    kind=type(patterns).__name__))
+            located_rules = self._read_file(package_data_path(_DEFAULT_RULES_FILE))
         else:
-            located = self._check_records(patterns)
-        self._add_records(located, replace=True)
+            lists = self.lists.copy()
+            located_rules = located(self.load_rules(
+                patterns, origin=f"{self.name}.initialize", type_error=HedgeErrors.E200,
+                lists=lists))
+            self.lists = lists
+        self._add_records(located_rules, replace=True)
 
     def add_patterns(self, patterns: Iterable[Pattern]) -> None:
-        """Add rules given as Python dicts; errors name the record's index."""
-        self._add_records(self._check_records(patterns))
+        """Add rules given as Python dicts; errors name the record's index.
 
-    def _check_records(self, patterns: Iterable[Pattern]) -> list[tuple[Pattern, str, int]]:
-        origin = f"{self.name}.add_patterns"
-        records = check_rules(list(patterns), required=_REQUIRED_KEYS, allowed=_ALLOWED_KEYS,
-                              origin=origin)
-        return [(record, origin, index) for index, record in enumerate(records)]
+        patterns (Iterable[Pattern]): Rule records; they may use named word lists.
+        """
+        self._add_records(located(self.check_rules(patterns, origin=f"{self.name}.add_patterns",
+                                                   lists=self.lists)))
 
     def _tokenize(self, text: str) -> list[str]:
         # Words of plain letters that are no special case are tokens as they stand; the
@@ -543,14 +569,11 @@ class HedgeTagger(Pipe):
             return chunks
         return [token.text for token in self.nlp.tokenizer(text)]
 
-    @staticmethod
-    def _read_file(path: Path) -> list[tuple[Pattern, str, int]]:
-        records = read_rules(path, required=_REQUIRED_KEYS, allowed=_ALLOWED_KEYS)
-        # read_rules skips blank and // lines; recover each record's line for later errors.
-        lines = [number for number, line in
-                 enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
-                 if line.strip() and not line.strip().startswith("//")]
-        return [(record, str(path), line) for record, line in zip(records, lines, strict=True)]
+    def _read_file(self, path: Path) -> list[tuple[Pattern, str, int]]:
+        lists = WordListTable()
+        rules = self.read_rules(path, lists=lists)
+        self.lists = lists
+        return located(rules)
 
     def _add_records(self, located: Sequence[tuple[Pattern, str, int]], *,
                      replace: bool = False) -> None:
@@ -564,15 +587,10 @@ class HedgeTagger(Pipe):
                     scratch.add(f"line {line}", [record["pattern"]])
                     phrase_texts = None
                 else:
-                    phrase_texts = _string_list(record["phrase"], "phrase")
+                    phrase_texts = string_list(record["phrase"], "phrase",
+                                               error=_STRINGS_ERROR)
             except (ValueError, MatchPatternError) as err:
-                message = str(err).strip().replace("\n", " ")
-                raise RuleError(Errors.E001.format(path=origin, line=line, message=message)) \
-                    from err
-            if "group" in record and not (isinstance(record["group"], str)
-                                          and record["group"]):
-                raise RuleError(Errors.E001.format(path=origin, line=line,
-                                                   message="'group' must be a non-empty string"))
+                raise Rule(record, origin, line).error(err) from err
             compiled.append((dict(record), rule, phrase_texts))
         if replace:
             self.clear()
@@ -690,62 +708,17 @@ class HedgeTagger(Pipe):
             return {}
         return self.scorer(examples, **kwargs)
 
-    # -- serialization -----------------------------------------------------------------
+    # -- serialization hooks (RuleComponent) --------------------------------------------
 
-    def _settings(self) -> dict[str, Any]:
-        return {"spans_key": self.spans_key, "phrase_matcher_attr": self.phrase_matcher_attr,
-                "overwrite": self.overwrite, "exclude_groups": list(self.exclude_groups),
-                "profile": self.profile}
+    def rule_records(self, key: str) -> list[Pattern]:
+        return self.patterns
 
-    def _apply_settings(self, settings: Mapping[str, Any]) -> None:
-        self.spans_key = settings.get("spans_key", self.spans_key)
-        self.phrase_matcher_attr = settings.get("phrase_matcher_attr", self.phrase_matcher_attr)
-        self.overwrite = settings.get("overwrite", self.overwrite)
-        self.exclude_groups = list(settings.get("exclude_groups", self.exclude_groups))
-        self.profile = _check_profile(settings.get("profile", self.profile))
-
-    def to_bytes(self, *, exclude: Iterable[str] = SimpleFrozenList()) -> bytes:
-        serializers = {
-            "cfg": lambda: srsly.json_dumps(self._settings()),
-            "patterns": lambda: srsly.json_dumps(self.patterns),
-        }
-        return util.to_bytes(serializers, exclude)
-
-    def from_bytes(self, bytes_data: bytes, *,
-                   exclude: Iterable[str] = SimpleFrozenList()) -> HedgeTagger:
-        loaded: dict[str, Any] = {}
-        deserializers = {
-            "cfg": lambda b: loaded.__setitem__("cfg", srsly.json_loads(b)),
-            "patterns": lambda b: loaded.__setitem__("patterns", srsly.json_loads(b)),
-        }
-        util.from_bytes(bytes_data, deserializers, exclude)
-        records = self._check_records(loaded.get("patterns", self.patterns))
-        self._apply_settings(loaded.get("cfg", {}))
-        self._add_records(records, replace=True)
-        return self
-
-    def to_disk(self, path: PathLikeStr, *,
-                exclude: Iterable[str] = SimpleFrozenList()) -> None:
-        path = util.ensure_path(path)
-        serializers = {
-            _CFG_FILENAME: lambda p: srsly.write_json(p, self._settings()),
-            _RULES_FILENAME: lambda p: write_rules(p, self.patterns),
-        }
-        util.to_disk(path, serializers, exclude)
-
-    def from_disk(self, path: PathLikeStr, *,
-                  exclude: Iterable[str] = SimpleFrozenList()) -> HedgeTagger:
-        path = util.ensure_path(path)
-        loaded: dict[str, list[tuple[Pattern, str, int]]] = {}
-        deserializers = {
-            _CFG_FILENAME: lambda p: self._apply_settings(srsly.read_json(p)),
-            _RULES_FILENAME: lambda p: loaded.__setitem__("rules", self._read_file(Path(p))),
-        }
-        util.from_disk(path, deserializers, exclude)
+    def restore_rules(self, loaded: Mapping[str, list[Rule]]) -> None:
         # Without a rules file (excluded), keep the current rules under the new settings.
-        self._add_records(loaded.get("rules", self._check_records(self.patterns)),
-                          replace=True)
-        return self
+        rules = loaded.get("patterns")
+        if rules is None:
+            rules = self.check_rules(self.patterns, origin=f"{self.name}.patterns")
+        self._add_records(located(rules), replace=True)
 
 
 # spaCy validates [initialize.components] settings with pydantic, reading this signature;
