@@ -343,8 +343,9 @@ class ActorTagger(RuleComponent):
         Setting("reject_ent_types", list),
         Setting("overwrite"),
     )
-    rule_sets = (RuleSet("patterns", ACTOR_SCHEMA, legacy=("gazetteer.jsonl",)),
-                 RuleSet("context", CONTEXT_SCHEMA))
+    rule_sets = (RuleSet("patterns", ACTOR_SCHEMA, legacy=("gazetteer.jsonl",),
+                         bundled=(GAZETTEER_FILE, LEADERS_FILE)),
+                 RuleSet("context", CONTEXT_SCHEMA, bundled=(CONTEXT_FILE,)))
 
     def __init__(
         self,

@@ -102,7 +102,6 @@ from .rules import (
     WordListTable,
     as_word_lists,
     located,
-    package_data_path,
     string_list,
 )
 from .rules.lexicon import irregular_forms, word_list, word_set
@@ -580,7 +579,8 @@ class DeviceTagger(RuleComponent):
         Setting("collective_nouns", list),
         Setting("overwrite"),
     )
-    rule_sets = (RuleSet("patterns", DEVICE_SCHEMA, legacy=("rules.jsonl",)),)
+    rule_sets = (RuleSet("patterns", DEVICE_SCHEMA, legacy=("rules.jsonl",),
+                         bundled=DEFAULT_RULE_FILES),)
 
     def __init__(
         self,
@@ -699,8 +699,7 @@ class DeviceTagger(RuleComponent):
 
     def _default_records(self) -> list[tuple[Pattern, str, int]]:
         lists = WordListTable()
-        rules = [rule for filename in DEFAULT_RULE_FILES
-                 for rule in self.read_rules(package_data_path(filename), lists=lists)]
+        rules = self.read_rules(self.bundled_paths(), lists=lists)
         self.lists = lists
         return located(rules)
 

@@ -449,7 +449,8 @@ class HedgeTagger(RuleComponent):
         Setting("exclude_groups", list),
         Setting("profile", lambda value: _check_profile(value)),
     )
-    rule_sets = (RuleSet("patterns", HEDGE_SCHEMA, legacy=("rules.jsonl",)),)
+    rule_sets = (RuleSet("patterns", HEDGE_SCHEMA, legacy=("rules.jsonl",),
+                         bundled=(_DEFAULT_RULES_FILE,)),)
 
     def __init__(
         self,

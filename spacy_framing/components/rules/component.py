@@ -31,12 +31,15 @@ from .schema import (
     Rule,
     RuleSchema,
     WordListTable,
+    package_data_path,
     read_rule_file,
     rules_from_dicts,
     write_rule_file,
 )
 
 CFG_KEY = "cfg"
+BUNDLED = "bundled"
+"""A rule path that stands for the component's bundled rule files."""
 RULES_SUFFIX = ".jsonl"
 
 
@@ -52,12 +55,14 @@ class Setting:
 
 @dataclass(frozen=True)
 class RuleSet:
-    """One serialized rule set: bytes key and file stem ``key``, its ``schema`` and the
-    names earlier versions wrote it under (bytes keys or file names)."""
+    """One serialized rule set: bytes key and file stem ``key``, its ``schema``, the
+    names earlier versions wrote it under (bytes keys or file names) and the files shipped
+    for it in ``spacy_framing/data`` (named ``"bundled"`` where rule paths are given)."""
 
     key: str
     schema: RuleSchema
     legacy: tuple[str, ...] = ()
+    bundled: tuple[str, ...] = ()
 
 
 def _json_value(value: Any) -> Any:
@@ -113,11 +118,11 @@ class RuleComponent(Pipe):
                 return rule_set
         raise KeyError(key)
 
-    def read_rules(self, path: PathLikeStr, key: str = "patterns", *,
+    def read_rules(self, path: PathLikeStr | Sequence[PathLikeStr], key: str = "patterns", *,
                    lists: WordListTable | None = None) -> list[Rule]:
-        """Read and validate one rule file of set ``key``.
+        """Read and validate rule files of set ``key`` (several are read as one).
 
-        path (PathLikeStr): The JSONL file.
+        path (PathLikeStr | Sequence[PathLikeStr]): The JSONL file or files.
         key (str): The rule set whose schema applies.
         lists (WordListTable | None): Named lists known before the file (extended).
         RETURNS (list[Rule]): The rules, each with its file and line.
@@ -152,14 +157,20 @@ class RuleComponent(Pipe):
         """
         table = lists if lists is not None else WordListTable()
         if isinstance(patterns, str | Path):
-            return self.read_rules(patterns, key, lists=table)
+            patterns = [patterns]
         if isinstance(patterns, Mapping | bytes) or not isinstance(patterns, Iterable):
             raise TypeError(type_error.format(component=self.name,
                                               kind=type(patterns).__name__))
         items = list(patterns)
         if items and all(isinstance(item, str | Path) for item in items):
-            return [rule for item in items for rule in self.read_rules(item, key, lists=table)]
+            paths = [path for item in items for path in (
+                self.bundled_paths(key) if item == BUNDLED else [Path(item)])]
+            return self.read_rules(paths, key, lists=table)
         return self.check_rules(items, key, origin=origin, lists=table)
+
+    def bundled_paths(self, key: str = "patterns") -> list[Path]:
+        """The rule files shipped for rule set ``key``."""
+        return [package_data_path(name) for name in self.rule_set(key).bundled]
 
     # -- serialization -------------------------------------------------------------------
 

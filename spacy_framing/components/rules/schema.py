@@ -22,11 +22,13 @@ Every record is checked once, when it is read, against the component's
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from os import PathLike
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -218,9 +220,12 @@ def _expand(value: Any, lists: WordListTable, window_keys: Sequence[str],
         if key not in window_keys and all(isinstance(item, str) and not item.startswith(LIST_REF)
                                           for item in value):
             return list(value)  # a plain word list, the common case: nothing to expand
-        items = [_expand(item, lists, window_keys, key) for item in lists.resolve_items(value)]
-        if key in window_keys:
-            items = [variant for item in items for variant in expand_windows(item)]
+        items: list[Any] = []
+        for item in lists.resolve_items(value):
+            if isinstance(item, str):
+                items.extend(expand_windows(item) if key in window_keys else [item])
+            else:
+                items.append(_expand(item, lists, window_keys, key))
         return items
     if key in window_keys and isinstance(value, str):
         variants = expand_windows(value)
@@ -288,7 +293,11 @@ def _is_lists_record(record: Any) -> bool:
 def parse_records(located: Iterable[tuple[Any, str, int]], *, schema: RuleSchema,
                   lists: WordListTable | None = None) -> list[Rule]:
     """Validate records given with their origin and line, defining the named lists among
-    them (in order: a list is usable after its definition).
+    them.
+
+    Lists are defined in order (a definition may use the lists before it, its own earlier
+    definition included); rules are expanded once all records are read, so a list file
+    read after a rule file changes what those rules match.
 
     located (Iterable[tuple[Any, str, int]]): (record, origin, line) triples.
     schema (RuleSchema): What the records may hold.
@@ -297,7 +306,7 @@ def parse_records(located: Iterable[tuple[Any, str, int]], *, schema: RuleSchema
     RAISES (RuleError): A record or list cannot be used; the message names origin and line.
     """
     table = lists if lists is not None else WordListTable()
-    rules: list[Rule] = []
+    pending: list[tuple[Any, str, int]] = []
     for record, origin, line in located:
         try:
             if _is_lists_record(record):
@@ -308,30 +317,33 @@ def parse_records(located: Iterable[tuple[Any, str, int]], *, schema: RuleSchema
                 continue
         except ValueError as err:
             raise RuleError(Errors.E001.format(path=origin, line=line, message=err)) from err
-        rule = Rule.from_dict(record, schema=schema, lists=table, origin=origin, line=line)
-        if schema.list_label is not None and rule.label == schema.list_label:
-            try:
-                table.define(rule.id, list(rule.data.get("words", [])))
-            except ValueError as err:
-                raise rule.error(err) from err
-        rules.append(rule)
-    return rules
+        if schema.list_label is not None and isinstance(record, Mapping) \
+                and record.get("label") == schema.list_label:
+            # A LIST rule (framing_sources) is a list too; the schema's check of its record
+            # below says what is wrong with a bad one.
+            with contextlib.suppress(ValueError):
+                table.define(record.get("id"), record.get("words"))
+        pending.append((record, origin, line))
+    return [Rule.from_dict(record, schema=schema, lists=table, origin=origin, line=line)
+            for record, origin, line in pending]
 
 
-def read_rule_file(path: PathLikeStr, *, schema: RuleSchema,
+def read_rule_file(path: PathLikeStr | Sequence[PathLikeStr], *, schema: RuleSchema,
                    lists: WordListTable | None = None) -> list[Rule]:
-    """Read and validate a JSONL rule file.
+    """Read and validate a JSONL rule file, or several read as one (their named lists are
+    shared).
 
-    path (PathLikeStr): The file.
-    schema (RuleSchema): What its records may hold.
-    lists (WordListTable | None): Lists defined before this file; extended in place with
-        the file's own.
-    RETURNS (list[Rule]): The rules in file order, each with its line.
+    path (PathLikeStr | Sequence[PathLikeStr]): The file or files.
+    schema (RuleSchema): What their records may hold.
+    lists (WordListTable | None): Lists defined before these files; extended in place
+        with their own.
+    RETURNS (list[Rule]): The rules in file order, each with its file and line.
     RAISES (RuleError): A record cannot be used; the message names file and line.
     """
-    origin = str(path)
-    return parse_records(((record, origin, line) for line, record in iter_records(path)),
-                         schema=schema, lists=lists)
+    paths = [path] if isinstance(path, str | PathLike) else list(path)
+    located = ((record, str(file), line) for file in paths
+               for line, record in iter_records(file))
+    return parse_records(located, schema=schema, lists=lists)
 
 
 def rules_from_dicts(records: Iterable[Any], *, schema: RuleSchema, origin: str,

@@ -134,7 +134,8 @@ class SourceAttributor(RuleComponent):
         Setting("use_textacy"),
     )
     # Before the rule engine the rules were saved as "rules" (bytes) and rules.jsonl.
-    rule_sets = (RuleSet("patterns", SOURCE_SCHEMA, legacy=("rules", "rules.jsonl")),)
+    rule_sets = (RuleSet("patterns", SOURCE_SCHEMA, legacy=("rules", "rules.jsonl"),
+                         bundled=(DEFAULT_RULES_FILE,)),)
 
     def __init__(
         self,
