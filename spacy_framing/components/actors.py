@@ -76,6 +76,7 @@ from .rules import (
     RuleSchema,
     RuleSet,
     Setting,
+    copy_records,
     located,
     max_pattern_length,
     package_data_path,
@@ -419,13 +420,13 @@ class ActorTagger(RuleComponent):
     def patterns(self) -> list[Pattern]:
         """The current actor records (gazetteer, leaders and added patterns)."""
         self._ensure_loaded()
-        return [dict(record) for record in self._records]
+        return copy_records(self._records)
 
     @property
     def context_patterns(self) -> list[Pattern]:
         """The current context rules."""
         self._ensure_loaded()
-        return [dict(record) for record in self._context_records]
+        return copy_records(self._context_records)
 
     @property
     def labels(self) -> tuple[str, ...]:

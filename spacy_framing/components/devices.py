@@ -101,6 +101,7 @@ from .rules import (
     WordIndex,
     WordListTable,
     as_word_lists,
+    copy_records,
     located,
     string_list,
 )
@@ -620,7 +621,7 @@ class DeviceTagger(RuleComponent):
     @property
     def patterns(self) -> list[Pattern]:
         """The current rules, as they would be written to a rule file."""
-        return [dict(record) for record in self._patterns]
+        return copy_records(self._patterns)
 
     @property
     def labels(self) -> tuple[str, ...]:

@@ -78,6 +78,7 @@ from .rules import (
     Setting,
     WordListTable,
     as_word_lists,
+    copy_records,
     is_whole_token,
     located,
     max_pattern_length,
@@ -489,7 +490,7 @@ class HedgeTagger(RuleComponent):
     @property
     def patterns(self) -> list[Pattern]:
         """The current rules, as they would be written to a rule file."""
-        return [dict(record) for record in self._patterns]
+        return copy_records(self._patterns)
 
     @property
     def labels(self) -> tuple[str, ...]:

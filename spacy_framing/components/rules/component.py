@@ -250,7 +250,7 @@ class RuleComponent(Pipe):
         return self
 
 
-def located(rules: Sequence[Rule]) -> list[tuple[Pattern, str, int]]:
+def located(rules: Sequence[Rule]) -> list[tuple[Mapping[str, Any], str, int]]:
     """(record, origin, line) triples of ``rules``, for compile steps that report errors
-    with file and line."""
-    return [(dict(rule.data), rule.origin, rule.line) for rule in rules]
+    with file and line (the records are the rules' read-only data: copy to change)."""
+    return [(rule.data, rule.origin, rule.line) for rule in rules]

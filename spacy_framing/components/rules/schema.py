@@ -31,7 +31,9 @@ from importlib import resources
 from os import PathLike
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
+
+import srsly
 
 from ...errors import Errors
 from ...types import PathLikeStr, Pattern
@@ -97,30 +99,38 @@ class RuleSchema:
     check: Callable[[Mapping[str, Any]], str | None] | None = None
     window_keys: tuple[str, ...] = ()
     list_label: str | None = None
+    _required: frozenset[str] = field(init=False, repr=False, compare=False)
+    _allowed: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Checked for every record of a file: build the key sets once.
+        object.__setattr__(self, "_required", frozenset(self.required))
+        object.__setattr__(self, "_allowed", frozenset(self.allowed) | frozenset(self.required))
 
     def problem(self, record: Any) -> str | None:
         """Why ``record`` (references expanded) is not a valid rule, or None."""
         if not isinstance(record, Mapping):
             return f"expected a JSON object, got {type(record).__name__}"
-        missing = sorted(set(self.required) - record.keys())
-        if missing:
-            return f"missing key(s) {', '.join(missing)}"
-        allowed = set(self.allowed) | set(self.required)
-        unknown = sorted(record.keys() - allowed)
-        if unknown:
-            return f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}"
+        keys = record.keys()
+        if not self._required <= keys:
+            return f"missing key(s) {', '.join(sorted(self._required - keys))}"
+        if not keys <= self._allowed:
+            allowed = self._allowed
+            unknown = sorted(keys - allowed)
+            return (f"unknown key(s) {', '.join(unknown)}; allowed: "
+                    f"{', '.join(sorted(allowed))}")
         if self.labels is not None and "label" in record and record["label"] not in self.labels:
             return (f"unknown label {record['label']!r}; expected one of "
                     f"{', '.join(sorted(self.labels))}")
         return self.check(record) if self.check is not None else None
 
 
-@dataclass(frozen=True)
-class Rule:
-    """One validated rule record and where it was written.
+class Rule(NamedTuple):
+    """One validated rule record and where it was written (immutable).
 
     ``data`` is the record with list references and windows expanded, read-only;
-    :meth:`to_dict` gives a plain copy, as a rule file or ``to_bytes`` holds it.
+    :meth:`to_dict` gives a plain copy, as a rule file or ``to_bytes`` holds it. A
+    NamedTuple rather than a frozen dataclass: a pipeline builds thousands of them.
     """
 
     data: Mapping[str, Any]
@@ -129,7 +139,7 @@ class Rule:
 
     @classmethod
     def from_dict(cls, record: Any, *, schema: RuleSchema, lists: WordListTable | None = None,
-                  origin: str = "<patterns>", line: int = 0) -> Rule:
+                  origin: str = "<patterns>", line: int = 0, expand: bool = True) -> Rule:
         """Expand and validate one record.
 
         record (Any): The record as written (a JSON object).
@@ -137,14 +147,20 @@ class Rule:
         lists (WordListTable | None): The named lists ``@NAME`` references resolve to.
         origin (str): The file or Python origin, for error messages.
         line (int): The record's line (or index), for error messages.
+        expand (bool): False when the record surely holds no reference or window (its
+            line has no "@" and no "ANY{"), which skips the walk through it.
         RETURNS (Rule): The validated rule.
         RAISES (RuleError): The record cannot be used; the message names origin and line.
         """
-        try:
-            expanded = _expand(record, lists if lists is not None else WordListTable(),
-                               schema.window_keys)
-        except ValueError as err:
-            raise RuleError(Errors.E001.format(path=origin, line=line, message=err)) from err
+        if not expand and isinstance(record, dict):
+            expanded = record
+        else:
+            try:
+                expanded = _expand(record, lists if lists is not None else WordListTable(),
+                                   schema.window_keys)
+            except ValueError as err:
+                raise RuleError(Errors.E001.format(path=origin, line=line, message=err)) \
+                    from err
         problem = schema.problem(expanded)
         if problem:
             raise RuleError(Errors.E001.format(path=origin, line=line, message=problem))
@@ -204,6 +220,16 @@ class WordListTable:
         return WordListTable(dict(self.words))
 
 
+def _plain_words(value: list[Any]) -> bool:
+    """Whether ``value`` is a list of strings none of which starts with "@" (joining is
+    the fast test: it runs in C and fails on anything but strings)."""
+    try:
+        joined = "\n".join(value)
+    except TypeError:
+        return False
+    return LIST_REF not in joined or not any(item.startswith(LIST_REF) for item in value)
+
+
 def _is_reference(value: Any) -> bool:
     return isinstance(value, str) and value.startswith(LIST_REF) \
         and _LIST_NAME_RE.match(value[len(LIST_REF):]) is not None
@@ -217,8 +243,7 @@ def _expand(value: Any, lists: WordListTable, window_keys: Sequence[str],
     if isinstance(value, Mapping):
         return {name: _expand(item, lists, window_keys, name) for name, item in value.items()}
     if isinstance(value, list):
-        if key not in window_keys and all(isinstance(item, str) and not item.startswith(LIST_REF)
-                                          for item in value):
+        if key not in window_keys and _plain_words(value):
             return list(value)  # a plain word list, the common case: nothing to expand
         items: list[Any] = []
         for item in lists.resolve_items(value):
@@ -266,6 +291,12 @@ def iter_records(path: PathLikeStr) -> Iterator[tuple[int, Any]]:
     YIELDS (tuple[int, Any]): One pair per non-comment, non-blank line.
     RAISES (RuleError): The file cannot be read or a line is not JSON.
     """
+    for line_no, record, _plain in _iter_lines(path):
+        yield line_no, record
+
+
+def _iter_lines(path: PathLikeStr) -> Iterator[tuple[int, Any, bool]]:
+    """:func:`iter_records`, with whether each line surely needs no expansion."""
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -280,10 +311,13 @@ def iter_records(path: PathLikeStr) -> Iterator[tuple[int, Any]]:
         if not stripped or stripped.startswith("//"):
             continue
         try:
-            yield line_no, json.loads(stripped)
+            record = json.loads(stripped)
         except json.JSONDecodeError as err:
             raise RuleError(Errors.E001.format(
                 path=path, line=line_no, message=f"invalid JSON ({err.msg})")) from err
+        # Most lines hold no reference ("@NAME") or window ("ANY{m,n}"): checking the text
+        # is far cheaper than walking the record.
+        yield line_no, record, LIST_REF not in stripped and "ANY{" not in stripped
 
 
 def _is_lists_record(record: Any) -> bool:
@@ -305,9 +339,16 @@ def parse_records(located: Iterable[tuple[Any, str, int]], *, schema: RuleSchema
     RETURNS (list[Rule]): The rules, in order, without the list definitions.
     RAISES (RuleError): A record or list cannot be used; the message names origin and line.
     """
+    return _parse(((record, origin, line, True) for record, origin, line in located),
+                  schema=schema, lists=lists)
+
+
+def _parse(located: Iterable[tuple[Any, str, int, bool]], *, schema: RuleSchema,
+           lists: WordListTable | None) -> list[Rule]:
+    """:func:`parse_records` of (record, origin, line, needs expansion) quadruples."""
     table = lists if lists is not None else WordListTable()
-    pending: list[tuple[Any, str, int]] = []
-    for record, origin, line in located:
+    pending: list[tuple[Any, str, int, bool]] = []
+    for record, origin, line, expand in located:
         try:
             if _is_lists_record(record):
                 if not isinstance(record[LISTS_KEY], Mapping):
@@ -323,9 +364,10 @@ def parse_records(located: Iterable[tuple[Any, str, int]], *, schema: RuleSchema
             # below says what is wrong with a bad one.
             with contextlib.suppress(ValueError):
                 table.define(record.get("id"), record.get("words"))
-        pending.append((record, origin, line))
-    return [Rule.from_dict(record, schema=schema, lists=table, origin=origin, line=line)
-            for record, origin, line in pending]
+        pending.append((record, origin, line, expand))
+    return [Rule.from_dict(record, schema=schema, lists=table, origin=origin, line=line,
+                           expand=expand)
+            for record, origin, line, expand in pending]
 
 
 def read_rule_file(path: PathLikeStr | Sequence[PathLikeStr], *, schema: RuleSchema,
@@ -340,10 +382,51 @@ def read_rule_file(path: PathLikeStr | Sequence[PathLikeStr], *, schema: RuleSch
     RETURNS (list[Rule]): The rules in file order, each with its file and line.
     RAISES (RuleError): A record cannot be used; the message names file and line.
     """
-    paths = [path] if isinstance(path, str | PathLike) else list(path)
-    located = ((record, str(file), line) for file in paths
-               for line, record in iter_records(file))
-    return parse_records(located, schema=schema, lists=lists)
+    paths = [Path(path)] if isinstance(path, str | PathLike) else [Path(p) for p in path]
+    cache_key = _cache_key(paths, schema) if lists is None or not lists.words else None
+    if cache_key is not None and cache_key in _BUNDLED_CACHE:
+        rules, words = _BUNDLED_CACHE[cache_key]
+        if lists is not None:
+            lists.words.update((name, list(value)) for name, value in words.items())
+        return list(rules)
+    table = lists if lists is not None else WordListTable()
+    located = ((record, str(file), line, not plain) for file in paths
+               for line, record, plain in _iter_lines(file))
+    parsed = _parse(located, schema=schema, lists=table)
+    if cache_key is not None:
+        _BUNDLED_CACHE[cache_key] = (tuple(parsed), {name: list(value)
+                                                     for name, value in table.words.items()})
+    return parsed
+
+
+# The bundled files are read by every component a pipeline builds; they are package data,
+# so their parsed rules are kept (keyed by file, size and modification time, and schema).
+# Rules are read-only: components copy records before changing them, and their
+# ``patterns`` are deep copies.
+_BUNDLED_CACHE: dict[tuple[Any, ...], tuple[tuple[Rule, ...], dict[str, list[str]]]] = {}
+
+
+def _cache_key(paths: Sequence[Path], schema: RuleSchema) -> tuple[Any, ...] | None:
+    data_dir = package_data_path("")
+    key: list[Any] = [schema]
+    for path in paths:
+        if path.parent != data_dir:
+            return None
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        key.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(key)
+
+
+def copy_records(records: Iterable[Mapping[str, Any]]) -> list[Pattern]:
+    """Deep copies of ``records`` (JSON data), for callers that may change them.
+
+    records (Iterable[Mapping[str, Any]]): Rule records.
+    RETURNS (list[Pattern]): Plain dicts sharing nothing with ``records``.
+    """
+    return srsly.json_loads(srsly.json_dumps([dict(record) for record in records]))
 
 
 def rules_from_dicts(records: Iterable[Any], *, schema: RuleSchema, origin: str,

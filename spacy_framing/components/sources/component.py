@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span
 
 from ...errors import SourceWarnings
 from ...types import PathLikeStr, Pattern
-from ..rules import Rule, RuleComponent, RuleSet, Setting, package_data_path
+from ..rules import Rule, RuleComponent, RuleSet, Setting, copy_records, package_data_path
 from .attribution import attribute
 from .index import DocIndex, build_index
 from .matchers import CompiledRules
@@ -180,7 +180,7 @@ class SourceAttributor(RuleComponent):
     def patterns(self) -> list[Pattern]:
         """All rule records in use (cues, roles, modifiers, documents, honorifics, word
         lists)."""
-        return [dict(rule) for rule in self._rules]
+        return copy_records(self._rules)
 
     @property
     def labels(self) -> tuple[str, ...]:
