@@ -67,7 +67,7 @@ class SourceErrors(metaclass=ErrorsWithCodes):
     E250 = "{path}:{line}: {message}"
 
 
-# --- framing_devices (spacy_framing/components/devices.py): codes E150-E199, W150-W199 ---
+# --- framing_devices (spacy_framing/components/devices/): codes E150-E199, W150-W199 ---
 
 class DeviceWarnings(metaclass=ErrorsWithCodes):
     W150 = ("[{component}] The Doc has no dependency parse, so the DependencyMatcher rules "
