@@ -91,7 +91,7 @@ class DeviceErrors(metaclass=ErrorsWithCodes):
     E159 = "{key!r} words must be single lower-case words"
 
 
-# --- framing_actors (spacy_framing/components/actors.py): codes E100-E149, W100-W149 ---
+# --- framing_actors (spacy_framing/components/actors/): codes E100-E149, W100-W149 ---
 
 class ActorWarnings(metaclass=ErrorsWithCodes):
     W100 = ("[{component}] The alias {alias!r} of {previous!r} now names {actor!r} (a user "

@@ -1,60 +1,11 @@
-"""``framing_actors``: mentions of states and collective political actors in ``doc.spans``.
-
-Every mention is a span labelled ``ACTOR`` whose ``kb_id_`` is the canonical actor
-("China", "United States", "NATO") and whose ``id_`` is the rule that found it:
-
-``country_name`` / ``organization_name``
-    a name or short form of a state (or observer) / of an organisation or group:
-    "North Korea", "DPRK", "U.S.", "Britain", "NATO", "Hamas";
-``demonym``
-    "Chinese", "North Koreans", "American";
-``capital``
-    a capital used metonymically: "Beijing", "Kyiv", "Washington";
-``institution``
-    a state institution, listed ("the Kremlin", "Pentagon", "KCNA") or built from a name
-    or demonym followed by an institution word ("China's Foreign Ministry", "the Russian
-    government", "South Korea's Joint Chiefs of Staff");
-``leader``
-    a leader or spokesperson in office ("Xi Jinping", "Putin", "Lin Jian");
-``user_alias``
-    an alias given through the ``aliases`` setting or :meth:`ActorTagger.add_aliases`.
-
-The gazetteer is data: ``spacy_framing/data/actors.jsonl`` (one actor per line, all 193 UN
-member states, observers, organisations and groups), ``actors_leaders.jsonl`` (people; a
-separate file so that it can be swapped or switched off) and ``actors_context.jsonl``
-(token patterns next to a name, demonym or capital: ``extend`` rules grow the mention over
-an institution word, ``reject`` rules drop it when a head such as "Post" or "-based"
-follows, ``reject_before`` rules when a word such as "speaks" precedes; ``applies_to``
-and ``actors`` narrow a rule to some alias kinds or actors, e.g. the US-state contexts of
-"Georgia"). Each setting (``gazetteer``, ``leaders``, ``context``) is "bundled", a path,
-or null for none. Aliases are matched case-sensitively (ORTH, plus apostrophe and
-accent-free variants, and ALL CAPS for names): "US" is the United States, "us" is not;
-"Turkey" may be the state, "turkey" never is. Datelines ("WASHINGTON --") name the place
-of reporting, not an actor, and are left alone because capitals have no ALL-CAPS form.
-
-Ambiguity. Aliases listed under a record's ``ambiguous`` key ("Georgia", "Jordan", "Chad",
-"Turkey", "Washington", ...) are kept only when the named-entity recognizer agrees (a
-GPE/NORP/ORG/LOC/FAC entity that does not run on into other name words, PERSON for
-people); on a pipeline without NER they are kept unless a capitalised name word sits
-right before or after them ("Michael Jordan", "Chad Smith"). Single-word names of people
-("Putin", "Trump") get the same neighbour test, so "Hunter Biden" is not Joe Biden, and
-with NER no alias counts inside a PERSON name it begins ("Dutch Ruppersberger") or inside
-an entity of a ``reject_ent_types`` type (LANGUAGE);
-``short_names`` ("Xi", "Kim", "Wang") count only in documents that also name the person
-in full. ``blockers`` are longer phrases that contain an alias but name something else
-("Washington Post", "Latin America", "Jim Jordan"); they take part in the longest-match
-contest and are then dropped. Longest match wins otherwise ("South Korea" is not also
-"Korea"; "North Korean" is North Korea).
-"""
+"""The ``framing_actors`` factory and component (``ActorTagger``)."""
 
 from __future__ import annotations
 
 import re
 import typing
-import unicodedata
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import partialmethod
 from pathlib import Path
 from typing import Any
@@ -65,225 +16,46 @@ from spacy.errors import MatchPatternError
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.pipeline.span_ruler import overlapping_labeled_spans_score
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
-from ..errors import ActorErrors, ActorWarnings
-from ..types import AliasMap, PathLikeStr, Pattern
-from .rules import (
+from ...errors import ActorErrors, ActorWarnings
+from ...types import AliasMap, PathLikeStr, Pattern
+from ..rules import (
     LazyPhraseMatcher,
     Rule,
     RuleComponent,
-    RuleSchema,
     RuleSet,
     Setting,
     copy_records,
     located,
-    max_pattern_length,
     package_data_path,
 )
-from .rules.lexicon import word_set
-
-LABEL = "ACTOR"
-DEFAULT_SPANS_KEY = "actors"
-BUNDLED = "bundled"
-"""Setting value meaning "the file shipped with the package"."""
-GAZETTEER_FILE = "actors.jsonl"
-LEADERS_FILE = "actors_leaders.jsonl"
-CONTEXT_FILE = "actors_context.jsonl"
-DEFAULT_AGREEING_ENT_TYPES = ("GPE", "NORP", "ORG", "LOC", "FAC")
-DEFAULT_REJECT_ENT_TYPES = ("LANGUAGE",)
-
-RULE_COUNTRY = "country_name"
-RULE_ORGANIZATION = "organization_name"
-RULE_DEMONYM = "demonym"
-RULE_CAPITAL = "capital"
-RULE_INSTITUTION = "institution"
-RULE_LEADER = "leader"
-RULE_USER = "user_alias"
-_BASE_RULES = (RULE_COUNTRY, RULE_ORGANIZATION, RULE_DEMONYM, RULE_CAPITAL, RULE_USER)
-"""Rules whose mentions context rules may extend or reject."""
-_ORGANIZATION_KINDS = frozenset({"organization", "group"})
-
-_ALIAS_FIELDS = {"names": None, "demonyms": RULE_DEMONYM, "capitals": RULE_CAPITAL,
-                 "institutions": RULE_INSTITUTION}
-_LEADER_FIELDS = ("names", "short_names")
-_ACTOR_KEYS = ("actor",)
-_ACTOR_ALLOWED = ("kind", *_ALIAS_FIELDS, "ambiguous", "blockers", "person", "role",
-                  "short_names", "note")
-_CONTEXT_KEYS = ("id", "effect", "pattern")
-_CONTEXT_ALLOWED = ("applies_to", "actors", "note")
-_EFFECTS = ("extend", "reject", "reject_before")
-
-ACTOR_SCHEMA = RuleSchema(name="framing_actors", required=_ACTOR_KEYS, allowed=_ACTOR_ALLOWED)
-CONTEXT_SCHEMA = RuleSchema(name="framing_actors context", required=_CONTEXT_KEYS,
-                            allowed=_CONTEXT_ALLOWED)
-
-# Capitalised words that may stand next to an ambiguous alias or a person's surname
-# without making it part of another name: titles ("President Putin"), compass words
-# ("Northern Israel"), days and months ("Putin Tuesday"), headline function words.
-_NEIGHBOURS_OK = word_set("actors", "NAME_NEIGHBOURS_OK")
-_ENTITY_EXTRAS_OK = word_set("actors", "ENTITY_EXTRAS_OK")
-_GLUE_HYPHENS = ("-", "–")
-
-
-@dataclass(frozen=True)
-class _Alias:
-    """What one matched string means."""
-
-    actor: str
-    rule_id: str
-    order: int
-    ambiguous: bool = False
-    person: str | None = None
-    short: bool = False
-    single_word_name: bool = False
-    blocker: bool = False
-
-    @property
-    def is_user(self) -> bool:
-        return self.rule_id == RULE_USER
-
-
-@dataclass(frozen=True)
-class _ContextRule:
-    rule_id: str
-    effect: str
-    applies_to: frozenset[str]
-    actors: frozenset[str] = frozenset()
-
-    def applies(self, alias: _Alias) -> bool:
-        return alias.rule_id in self.applies_to and (not self.actors
-                                                     or alias.actor in self.actors)
-
-
-@dataclass
-class _Candidate:
-    start: int
-    end: int
-    alias: _Alias
-    rule_id: str
-
-    @property
-    def rank(self) -> tuple[int, int, int, int]:
-        # Longest first; at equal length blockers win (they exist to silence an alias),
-        # then user aliases, then whatever was added later (it overrides), then leftmost.
-        return (self.start - self.end, not self.alias.blocker, not self.alias.is_user,
-                -self.alias.order)
-
-
-# --------------------------------------------------------------------------- helpers
-
-def _fold(text: str) -> str:
-    """Accent-free spelling: "Türkiye" -> "Turkiye"."""
-    if text.isascii():
-        return text
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
-def _variants(alias: str, *, upper: bool) -> list[str]:
-    """Spellings matched for one alias: as written, accent-free, with either apostrophe,
-    and in ALL CAPS when ``upper`` (names of states and organisations, for headlines; the
-    other aliases skip it because every new spelling costs a vocabulary entry)."""
-    forms = [alias, _fold(alias)]
-    forms += [form.replace("'", "’") for form in forms] + [form.replace("’", "'")
-                                                          for form in forms]
-    if upper:
-        forms += [form.upper() for form in forms if any(char.islower() for char in form)]
-    return list(dict.fromkeys(forms))
-
-
-def _normalize_name(name: str) -> str:
-    """Loose key for :meth:`ActorTagger.resolve`: case, accents, dots, apostrophes,
-    hyphens, a leading "the" and a possessive do not matter."""
-    text = _fold(name).casefold().replace("’", "'").strip()
-    text = re.sub(r"^the\s+", "", text)
-    text = re.sub(r"'s?$", "", text)
-    text = text.replace(".", "").replace("-", " ")
-    return " ".join(text.split())
-
-
-def _string_list(record: Mapping[str, Any], key: str) -> list[str]:
-    value = record.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(item, str) and item.strip()
-                                              for item in value):
-        raise ValueError(ActorErrors.E102.format(key=key))
-    return [item.strip() for item in value]
-
-
-def _check_string(record: Mapping[str, Any], key: str) -> None:
-    if key in record and not (isinstance(record[key], str) and record[key].strip()):
-        raise ValueError(ActorErrors.E101.format(key=key, value=record[key]))
-
-
-def _leading_words(pattern: list[dict[str, Any]]) -> tuple[set[str], int] | None:
-    """Lower-cased words one of which must be among the first ``n`` tokens a pattern
-    matches, and ``n`` (a cheap pre-check before running the Matcher); None when that is
-    not known."""
-    words: set[str] = set()
-    for position, token in enumerate(pattern, start=1):
-        literal = None
-        for attr in ("LOWER", "ORTH", "NORM", "TEXT"):
-            value = token.get(attr)
-            if isinstance(value, str):
-                literal = [value]
-            elif isinstance(value, dict) and set(value) == {"IN"}:
-                literal = value["IN"]
-        if literal is None:
-            return None
-        words.update(str(word).lower() for word in literal)
-        if token.get("OP") not in ("?", "*"):
-            return words, position
-    return None
-
-
-def _is_sentence_start(token: Token) -> bool:
-    return token.i == 0 or bool(token.is_sent_start)
-
-
-def _has_name_neighbour(doc: Doc, start: int, end: int, covered: set[int]) -> bool:
-    """Whether a capitalised word that is not a title or another actor stands right
-    before or after ``doc[start:end]`` ("Michael Jordan", "Chad Smith"): the blank-pipeline
-    stand-in for NER."""
-    if start > 0 and not _is_sentence_start(doc[start]):
-        before = doc[start - 1]
-        if before.is_alpha and before.is_title and not _is_sentence_start(before) \
-                and before.text not in _NEIGHBOURS_OK and before.i not in covered:
-            return True
-    if end < len(doc) and not _is_sentence_start(doc[end]):
-        after = doc[end]
-        if after.is_alpha and after.is_title and after.text not in _NEIGHBOURS_OK \
-                and after.i not in covered:
-            return True
-    return False
-
-
-def _entity_bounds(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
-    """The named entity (start, end) that holds ``doc[start]``, or None."""
-    if not doc[start].ent_type_:
-        return None
-    ent_start = start
-    while doc[ent_start].ent_iob_ == "I" and ent_start > 0:
-        ent_start -= 1
-    ent_end = max(end, start + 1)
-    while ent_end < len(doc) and doc[ent_end].ent_iob_ == "I":
-        ent_end += 1
-    return ent_start, ent_end
-
-
-def _entity_runs_on(doc: Doc, start: int, end: int, bounds: tuple[int, int],
-                    covered: set[int]) -> bool:
-    """Whether the entity holding the mention covers other name words ("Jordan River",
-    "Hunter Biden") rather than only punctuation, "the" or other actor mentions."""
-    ent_start, ent_end = bounds
-    for index in (*range(ent_start, start), *range(end, ent_end)):
-        token = doc[index]
-        if not token.is_alpha or token.text in _ENTITY_EXTRAS_OK or index in covered \
-                or token.text in _NEIGHBOURS_OK:
-            continue
-        return True
-    return False
-
+from ..rules.component import BUNDLED
+from .mentions import GLUE_HYPHENS, entity_bounds, entity_runs_on, has_name_neighbour
+from .records import (
+    ACTOR_SCHEMA,
+    BASE_RULES,
+    CONTEXT_FILE,
+    CONTEXT_SCHEMA,
+    DEFAULT_AGREEING_ENT_TYPES,
+    DEFAULT_REJECT_ENT_TYPES,
+    DEFAULT_SPANS_KEY,
+    GAZETTEER_FILE,
+    LABEL,
+    LEADERS_FILE,
+    RULE_COUNTRY,
+    RULE_INSTITUTION,
+    RULE_ORGANIZATION,
+    RULE_USER,
+    Alias,
+    Candidate,
+    ContextRule,
+    compile_actor_record,
+    compile_context_record,
+    leading_words,
+    normalize_name,
+    variants,
+)
 
 # --------------------------------------------------------------------------- component
 
@@ -454,7 +226,7 @@ class ActorTagger(RuleComponent):
         self._ensure_loaded()
         if not isinstance(name, str):
             return None
-        return self._resolve_index.get(_normalize_name(name))
+        return self._resolve_index.get(normalize_name(name))
 
     def add_aliases(self, aliases: AliasMap) -> None:
         """Add aliases (canonical actor -> alias strings); an unknown canonical name becomes
@@ -476,9 +248,9 @@ class ActorTagger(RuleComponent):
         self._records: list[Pattern] = []
         self._context_records: list[Pattern] = []
         self._actors: dict[str, str] = {}  # canonical -> kind
-        self._alias_by_key: dict[int, _Alias] = {}
+        self._alias_by_key: dict[int, Alias] = {}
         self._resolve_index: dict[str, str] = {}
-        self._word_aliases: dict[str, _Alias] = {}  # aliases without spaces
+        self._word_aliases: dict[str, Alias] = {}  # aliases without spaces
         self._dotted_aliases: set[str] = set()  # one-token aliases with dots: "U.S."
         self._order = 0
         self.phrase_matcher = LazyPhraseMatcher(self.nlp, attr="ORTH")
@@ -486,11 +258,11 @@ class ActorTagger(RuleComponent):
         # words before it (reject_before rules): each window is matched once.
         self._after_matcher = Matcher(self.nlp.vocab)
         self._before_matcher = Matcher(self.nlp.vocab)
-        self._context_rules: dict[int, _ContextRule] = {}
+        self._context_rules: dict[int, ContextRule] = {}
         self._context_span = 0
         self._after_first_words: set[str] | None = set()
         self._after_first_span = 1
-        self._before_rules: list[_ContextRule] = []
+        self._before_rules: list[ContextRule] = []
         self._glued: re.Pattern[str] | None = None
         # ORTH hash -> actors named inside a glued token ("U.S.-China"); () for other words.
         self._glued_by_orth: dict[int, tuple[tuple[str, str], ...]] = {}
@@ -562,11 +334,11 @@ class ActorTagger(RuleComponent):
 
     def _add_records(self, located: Sequence[tuple[Pattern, str, int]]) -> None:
         # Check everything first so that a bad record leaves the current rules untouched.
-        compiled: list[tuple[Pattern, list[tuple[str, _Alias]]]] = []
+        compiled: list[tuple[Pattern, list[tuple[str, Alias]]]] = []
         order = self._order
         for record, origin, line in located:
             try:
-                entries = self._compile_record(record, order)
+                entries = compile_actor_record(record, order, make_doc=self.nlp.make_doc)
             except ValueError as err:
                 raise Rule(record, origin, line).error(err) from err
             order += 1
@@ -582,80 +354,38 @@ class ActorTagger(RuleComponent):
         self._glued = self._glued_pattern()
         self._glued_by_orth = {}
 
-    def _compile_record(self, record: Mapping[str, Any], order: int) -> list[tuple[str, _Alias]]:
-        for key in ("actor", "kind", "person", "role", "note"):
-            _check_string(record, key)
-        if not isinstance(record["actor"], str) or not record["actor"].strip():
-            raise ValueError(ActorErrors.E101.format(key="actor", value=record["actor"]))
-        actor = record["actor"].strip()
-        is_leader = "person" in record
-        if is_leader:
-            misplaced = sorted({"kind", "demonyms", "capitals", "institutions"} & record.keys())
-            if misplaced:
-                raise ValueError(ActorErrors.E104.format(keys=", ".join(misplaced)))
-        elif "short_names" in record or "role" in record:
-            raise ValueError(ActorErrors.E103.format(
-                keys=", ".join(sorted({"short_names", "role"} & record.keys()))))
-        ambiguous = set(_string_list(record, "ambiguous"))
-        entries: list[tuple[str, _Alias]] = []
-        if is_leader:
-            person = record["person"].strip()
-            for key in _LEADER_FIELDS:
-                for alias in _string_list(record, key):
-                    entries.append((alias, _Alias(
-                        actor=actor, rule_id=RULE_LEADER, order=order,
-                        ambiguous=alias in ambiguous, person=person,
-                        short=key == "short_names",
-                        single_word_name=len(self.nlp.make_doc(alias)) == 1)))
-        else:
-            name_rule = RULE_ORGANIZATION if record.get("kind") in _ORGANIZATION_KINDS \
-                else RULE_COUNTRY
-            names = [actor, *_string_list(record, "names")]
-            for key, rule_id in _ALIAS_FIELDS.items():
-                for alias in (names if key == "names" else _string_list(record, key)):
-                    entries.append((alias, _Alias(actor=actor, rule_id=rule_id or name_rule,
-                                                  order=order, ambiguous=alias in ambiguous)))
-        known = {alias for alias, _ in entries}
-        unknown = sorted(ambiguous - known)
-        if unknown:
-            raise ValueError(ActorErrors.E106.format(aliases=", ".join(map(repr, unknown))))
-        for blocker in _string_list(record, "blockers"):
-            entries.append((blocker, _Alias(actor=actor, rule_id="blocker", order=order,
-                                            blocker=True)))
-        return entries
-
-    def _add_entries(self, entries: Iterable[tuple[str, _Alias]]) -> None:
+    def _add_entries(self, entries: Iterable[tuple[str, Alias]]) -> None:
         for alias, meaning in entries:
             key = f"{self.name}:{meaning.order}:{meaning.rule_id}:{alias}"
             key_id = self.nlp.vocab.strings.add(key)
             self._alias_by_key[key_id] = meaning
             upper = meaning.rule_id in (RULE_COUNTRY, RULE_ORGANIZATION)
-            self.phrase_matcher.add_texts(key, _variants(alias, upper=upper))
+            self.phrase_matcher.add_texts(key, variants(alias, upper=upper))
             if meaning.blocker:
                 continue
             if not meaning.short:
-                self._resolve_index.setdefault(_normalize_name(alias), meaning.actor)
+                self._resolve_index.setdefault(normalize_name(alias), meaning.actor)
             if meaning.is_user:
-                self._resolve_index[_normalize_name(alias)] = meaning.actor
-            self._resolve_index.setdefault(_normalize_name(meaning.actor), meaning.actor)
+                self._resolve_index[normalize_name(alias)] = meaning.actor
+            self._resolve_index.setdefault(normalize_name(meaning.actor), meaning.actor)
             if not meaning.short and not any(char.isspace() for char in alias):
                 self._word_aliases[alias] = meaning
                 if "." in alias and len(self.nlp.make_doc(alias)) == 1:
                     self._dotted_aliases.add(alias)
 
     def _add_user_aliases(self, aliases: Mapping[str, Sequence[str]]) -> None:
-        entries: list[tuple[str, _Alias]] = []
+        entries: list[tuple[str, Alias]] = []
         for actor, names in aliases.items():
             # A new actor is also matched by its own name; a known one already is.
             spellings = list(names) if actor in self._actors else [actor, *names]
             self._actors.setdefault(actor, "user")
             for alias in dict.fromkeys(spellings):
-                previous = self._resolve_index.get(_normalize_name(alias))
+                previous = self._resolve_index.get(normalize_name(alias))
                 if previous is not None and previous != actor:
                     warnings.warn(ActorWarnings.W100.format(component=self.name, alias=alias,
                                                             previous=previous, actor=actor),
                                   stacklevel=3)
-                entries.append((alias, _Alias(actor=actor, rule_id=RULE_USER,
+                entries.append((alias, Alias(actor=actor, rule_id=RULE_USER,
                                               order=self._order)))
             self._order += 1
         self._add_entries(entries)
@@ -669,16 +399,16 @@ class ActorTagger(RuleComponent):
         if not dotted:
             return None
         joined = "|".join(re.escape(alias) for alias in dotted)
-        return re.compile(rf"(?:{joined})[{''.join(_GLUE_HYPHENS)}](?=\w)")
+        return re.compile(rf"(?:{joined})[{''.join(GLUE_HYPHENS)}](?=\w)")
 
     # -- compiling context rules ---------------------------------------------------------
 
     def _add_context_records(self, located: Sequence[tuple[Pattern, str, int]]) -> None:
-        compiled: list[tuple[Pattern, _ContextRule, int]] = []
+        compiled: list[tuple[Pattern, ContextRule, int]] = []
         scratch = Matcher(self.nlp.vocab, validate=True)
         for record, origin, line in located:
             try:
-                rule, length = self._compile_context(record, scratch, line)
+                rule, length = compile_context_record(record, scratch, line)
             except (ValueError, MatchPatternError) as err:
                 raise Rule(record, origin, line).error(err) from err
             compiled.append((dict(record), rule, length))
@@ -690,7 +420,7 @@ class ActorTagger(RuleComponent):
                 self._before_rules.append(rule)
             else:
                 self._after_matcher.add(key, [record["pattern"]])
-                leading = _leading_words(record["pattern"])
+                leading = leading_words(record["pattern"])
                 if leading is None or self._after_first_words is None:
                     self._after_first_words = None
                 else:
@@ -698,29 +428,6 @@ class ActorTagger(RuleComponent):
                     self._after_first_span = max(self._after_first_span, leading[1])
             self._context_rules[self.nlp.vocab.strings[key]] = rule
             self._context_span = max(self._context_span, length)
-
-    @staticmethod
-    def _compile_context(record: Mapping[str, Any], scratch: Matcher,
-                         line: int) -> tuple[_ContextRule, int]:
-        _check_string(record, "id")
-        if not isinstance(record["id"], str):
-            raise ValueError(ActorErrors.E101.format(key="id", value=record["id"]))
-        if record["effect"] not in _EFFECTS:
-            raise ValueError(ActorErrors.E107.format(value=record["effect"]))
-        pattern = record["pattern"]
-        length = max_pattern_length(pattern) if isinstance(pattern, list) and pattern and all(
-            isinstance(token, dict) for token in pattern) else None
-        if not length:
-            raise ValueError(ActorErrors.E108)
-        scratch.add(f"line {line}", [pattern])
-        applies_to = frozenset(_string_list(record, "applies_to") or _BASE_RULES)
-        unknown = sorted(applies_to - set(_BASE_RULES))
-        if unknown:
-            raise ValueError(ActorErrors.E110.format(unknown=", ".join(unknown),
-                                                     known=", ".join(_BASE_RULES)))
-        actors = frozenset(_string_list(record, "actors"))
-        return _ContextRule(rule_id=record["id"], effect=record["effect"],
-                            applies_to=applies_to, actors=actors), length
 
     # -- processing ----------------------------------------------------------------------
 
@@ -742,13 +449,13 @@ class ActorTagger(RuleComponent):
         has_ents = doc.has_annotation("ENT_IOB")
         covered = {index for alias, start, end in raw if not alias.blocker
                    for index in range(start, end)}
-        candidates: list[_Candidate] = []
+        candidates: list[Candidate] = []
         for alias, start, end in raw:
             if alias.blocker:
-                candidates.append(_Candidate(start, end, alias, alias.rule_id))
+                candidates.append(Candidate(start, end, alias, alias.rule_id))
             elif self._accepts(doc, start, end, alias, has_ents=has_ents, covered=covered):
                 candidates.extend(self._with_context(doc, start, end, alias))
-        kept: list[_Candidate] = []
+        kept: list[Candidate] = []
         taken: set[int] = set()
         for candidate in sorted(candidates, key=lambda c: (c.rank, c.start)):
             if taken.isdisjoint(range(candidate.start, candidate.end)):
@@ -761,33 +468,33 @@ class ActorTagger(RuleComponent):
         spans.extend(self._glued_mentions(doc, taken))
         return sorted(spans, key=lambda span: (span.start, span.end, span.kb_id_))
 
-    def _accepts(self, doc: Doc, start: int, end: int, alias: _Alias, *, has_ents: bool,
+    def _accepts(self, doc: Doc, start: int, end: int, alias: Alias, *, has_ents: bool,
                  covered: set[int]) -> bool:
         if has_ents and self.reject_ent_types and alias.person is None and any(
             doc[index].ent_type_ in self.reject_ent_types for index in range(start, end)
         ):
             return False
-        bounds = _entity_bounds(doc, start, end) if has_ents else None
+        bounds = entity_bounds(doc, start, end) if has_ents else None
         if bounds is not None and alias.person is None and doc[start].ent_type_ == "PERSON" \
-                and _entity_runs_on(doc, end, end, (end, bounds[1]), covered):
+                and entity_runs_on(doc, end, end, (end, bounds[1]), covered):
             # A person's name that starts with an alias: "Dutch Ruppersberger".
             return False
         if not (alias.ambiguous or alias.single_word_name):
             return True
         if not has_ents:
-            return not _has_name_neighbour(doc, start, end, covered)
+            return not has_name_neighbour(doc, start, end, covered)
         if alias.ambiguous:
             agreeing = ("PERSON",) if alias.person else self.agreeing_ent_types
             if bounds is None or any(doc[index].ent_type_ not in agreeing
                                      for index in range(start, end)):
                 return False
-        return bounds is None or not _entity_runs_on(doc, start, end, bounds, covered)
+        return bounds is None or not entity_runs_on(doc, start, end, bounds, covered)
 
-    def _with_context(self, doc: Doc, start: int, end: int, alias: _Alias) -> list[_Candidate]:
+    def _with_context(self, doc: Doc, start: int, end: int, alias: Alias) -> list[Candidate]:
         """The mention, unless a context rule rejects it, plus its extension over an
         institution ("China" + "'s Foreign Ministry")."""
-        mention = _Candidate(start, end, alias, alias.rule_id)
-        if alias.rule_id not in _BASE_RULES or not self._context_span:
+        mention = Candidate(start, end, alias, alias.rule_id)
+        if alias.rule_id not in BASE_RULES or not self._context_span:
             return [mention]
         rules = self._context_rules
         if start > 0 and any(rule.applies(alias) for rule in self._before_rules):
@@ -812,7 +519,7 @@ class ActorTagger(RuleComponent):
             longest = max(longest, match_end)
         if not longest:
             return [mention]
-        return [mention, _Candidate(start, end + longest, alias, RULE_INSTITUTION)]
+        return [mention, Candidate(start, end + longest, alias, RULE_INSTITUTION)]
 
     def _glued_mentions(self, doc: Doc, taken: set[int]) -> list[Span]:
         """Mentions inside tokens such as "U.S.-led" or "U.S.-China" (one span per actor
@@ -843,7 +550,7 @@ class ActorTagger(RuleComponent):
         if self._glued is None or not self._glued.match(word):
             return ()
         actors: dict[str, str] = {}
-        for part in re.split(f"[{''.join(_GLUE_HYPHENS)}]", word):
+        for part in re.split(f"[{''.join(GLUE_HYPHENS)}]", word):
             alias = self._word_aliases.get(part)
             if alias is not None and not alias.short:
                 actors.setdefault(alias.actor, alias.rule_id)
