@@ -40,7 +40,7 @@ class Errors(metaclass=ErrorsWithCodes):
     E313 = "is not a readable input: {reason}"
 
 
-# --- framing_hedges (spacy_framing/components/hedges.py): codes E200-E249, W200-W249 ---
+# --- framing_hedges (spacy_framing/components/hedges/): codes E200-E249, W200-W249 ---
 
 class HedgeWarnings(metaclass=ErrorsWithCodes):
     W200 = ("[{component}] The pipeline has no tagger and/or entity recognizer: cue rules "
