@@ -40,7 +40,9 @@ from .context import (
     has_between,
     has_within,
     is_titled_head_of_state,
+    longest_per_label,
     plural_antecedent,
+    trim_quotes,
     widen_to_entities,
 )
 from .patterns import (
@@ -79,7 +81,6 @@ DEFAULT_COLLECTIVE_NOUNS = (
     "we",
 )
 
-_QUOTES = frozenset("\"'“”‘’«»„‟`")
 # Two same-label spans this many tokens apart or closer are one cue (see _join_adjacent),
 # unless a clause break lies between them.
 _MAX_JOIN_GAP = 1
@@ -424,7 +425,7 @@ class DeviceTagger(RuleComponent):
         sentence_words = SentenceWords(doc)
         for order, match_start, match_end in candidates:
             rule = self._rules[order]
-            start, end = self._trim_quotes(doc, match_start, match_end)
+            start, end = trim_quotes(doc, match_start, match_end)
             if end - start < 1 or end - start > self.max_span_tokens:
                 continue
             if rule.not_preceded_by and match_start > 0 \
@@ -439,7 +440,7 @@ class DeviceTagger(RuleComponent):
                 continue
             spans.append((order, Span(doc, start, end, label=rule.label,
                                       span_id=rule.rule_id)))
-        return self._join_adjacent(self._longest_per_label(spans))
+        return self._join_adjacent(longest_per_label(spans))
 
     def _token_candidates(self, doc: Doc) -> set[tuple[int, int, int]]:
         if doc.has_annotation("LEMMA"):
@@ -563,16 +564,6 @@ class DeviceTagger(RuleComponent):
         return previous is not None and previous.text == "-" and token.i > 1 and \
             f"{token.doc[token.i - 2].lower_}-{token.lower_}" in self.collective_nouns
 
-    @staticmethod
-    def _trim_quotes(doc: Doc, start: int, end: int) -> tuple[int, int]:
-        while start < end and (doc[start].is_quote or doc[start].text in _QUOTES
-                               or doc[start].is_space):
-            start += 1
-        while end > start and (doc[end - 1].is_quote or doc[end - 1].text in _QUOTES
-                               or doc[end - 1].is_space):
-            end -= 1
-        return start, end
-
     def _join_adjacent(self, spans: list[Span]) -> list[Span]:
         """Same-label cues that touch or are one token apart ("grand jury" + "indicted",
         "sniping and finger-pointing") become one span: annotators mark one phrase there,
@@ -593,22 +584,6 @@ class DeviceTagger(RuleComponent):
             last_of_label[span.label_] = len(joined)
             joined.append(span)
         return sorted(joined, key=lambda span: (span.start, span.end, span.label_))
-
-    @staticmethod
-    def _longest_per_label(ordered: list[tuple[int, Span]]) -> list[Span]:
-        by_label: dict[str, list[tuple[int, Span]]] = {}
-        for order, span in ordered:
-            by_label.setdefault(span.label_, []).append((order, span))
-        kept: list[Span] = []
-        for candidates in by_label.values():
-            # Longest first, then earliest, then the earlier rule: deterministic ids.
-            candidates.sort(key=lambda item: (-len(item[1]), item[1].start, item[0]))
-            taken: set[int] = set()
-            for _order, span in candidates:
-                if taken.isdisjoint(range(span.start, span.end)):
-                    kept.append(span)
-                    taken.update(range(span.start, span.end))
-        return sorted(kept, key=lambda span: (span.start, span.end, span.label_))
 
     def set_annotations(self, doc: Doc, spans: list[Span]) -> None:
         if self.spans_key in doc.spans and not self.overwrite:

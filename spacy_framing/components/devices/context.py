@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from ..rules.lexicon import word_set
 
@@ -99,3 +99,35 @@ class SentenceWords:
 
     def has_any(self, position: int, words: frozenset[str]) -> bool:
         return not words.isdisjoint(self.around(position))
+
+
+_QUOTES = frozenset("\"'“”‘’«»„‟`")
+
+
+def trim_quotes(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """``start``..``end`` without quote marks and spaces at either edge."""
+    while start < end and (doc[start].is_quote or doc[start].text in _QUOTES
+                           or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].is_quote or doc[end - 1].text in _QUOTES
+                           or doc[end - 1].is_space):
+        end -= 1
+    return start, end
+
+
+def longest_per_label(ordered: list[tuple[int, Span]]) -> list[Span]:
+    """Of overlapping (rule order, span) pairs of one label, the longest (then earliest,
+    then the earlier rule's), sorted by position."""
+    by_label: dict[str, list[tuple[int, Span]]] = {}
+    for order, span in ordered:
+        by_label.setdefault(span.label_, []).append((order, span))
+    kept: list[Span] = []
+    for candidates in by_label.values():
+        # Longest first, then earliest, then the earlier rule: deterministic ids.
+        candidates.sort(key=lambda item: (-len(item[1]), item[1].start, item[0]))
+        taken: set[int] = set()
+        for _order, span in candidates:
+            if taken.isdisjoint(range(span.start, span.end)):
+                kept.append(span)
+                taken.update(range(span.start, span.end))
+    return sorted(kept, key=lambda span: (span.start, span.end, span.label_))
