@@ -186,7 +186,8 @@ class Rule(NamedTuple):
 
 @dataclass
 class WordListTable:
-    """Named word lists: name -> words, with where each was defined."""
+    """Named word lists: name -> words (a later definition of a name replaces the earlier
+    one, which it may use as ``"@NAME"``)."""
 
     words: dict[str, list[str]] = field(default_factory=dict)
 
