@@ -27,7 +27,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.scorer import PRFScore
 from spacy.tokens import Doc
 
-from .components._rules import package_data_path
+from .components.rules import package_data_path
 from .texts import InputError, basil_text, decode_text, text_sha256
 
 SPAN_GROUP_OF_LABEL = {"HEDGE": "hedges", "BOOSTER": "hedges", "SOURCE": "sources"}

@@ -49,7 +49,7 @@ class Errors(metaclass=ErrorsWithCodes):
     E316 = ("unknown --by field {field!r}; the documents have: {fields}")
 
 
-# --- framing_hedges (spacy_framing/components/hedges.py): codes E200-E249, W200-W249 ---
+# --- framing_hedges (spacy_framing/components/hedges/): codes E200-E249, W200-W249 ---
 
 class HedgeWarnings(metaclass=ErrorsWithCodes):
     W200 = ("[{component}] The pipeline has no tagger and/or entity recognizer: cue rules "
@@ -76,7 +76,7 @@ class SourceErrors(metaclass=ErrorsWithCodes):
     E250 = "{path}:{line}: {message}"
 
 
-# --- framing_devices (spacy_framing/components/devices.py): codes E150-E199, W150-W199 ---
+# --- framing_devices (spacy_framing/components/devices/): codes E150-E199, W150-W199 ---
 
 class DeviceWarnings(metaclass=ErrorsWithCodes):
     W150 = ("[{component}] The Doc has no dependency parse, so the DependencyMatcher rules "
@@ -100,7 +100,7 @@ class DeviceErrors(metaclass=ErrorsWithCodes):
     E159 = "{key!r} words must be single lower-case words"
 
 
-# --- framing_actors (spacy_framing/components/actors.py): codes E100-E149, W100-W149 ---
+# --- framing_actors (spacy_framing/components/actors/): codes E100-E149, W100-W149 ---
 
 class ActorWarnings(metaclass=ErrorsWithCodes):
     W100 = ("[{component}] The alias {alias!r} of {previous!r} now names {actor!r} (a user "

@@ -16,8 +16,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from spacy_framing.components._rules import RuleError, package_data_path, read_rules
-from spacy_framing.components.actors import ActorTagger
+from spacy_framing.components.actors import ACTOR_SCHEMA, ActorTagger
+from spacy_framing.components.rules import RuleError, package_data_path, read_rule_file
 
 Mention = tuple[str, str, str]  # (text, canonical actor, rule id)
 SM_PIPE = "actors_under_test"
@@ -125,12 +125,10 @@ def test_observers_organisations_and_groups_are_known(blank_actors: Language) ->
 
 
 def test_bundled_files_are_consistent() -> None:
-    keys = ("kind", "names", "demonyms", "capitals", "institutions", "ambiguous", "blockers",
-            "person", "role", "short_names", "note")
-    gazetteer = read_rules(package_data_path("actors.jsonl"), required=("actor",),
-                           allowed=keys)
-    leaders = read_rules(package_data_path("actors_leaders.jsonl"), required=("actor",),
-                         allowed=keys)
+    gazetteer = [rule.data for rule in read_rule_file(package_data_path("actors.jsonl"),
+                                                      schema=ACTOR_SCHEMA)]
+    leaders = [rule.data for rule in read_rule_file(package_data_path("actors_leaders.jsonl"),
+                                                    schema=ACTOR_SCHEMA)]
     owners: dict[str, set[str]] = defaultdict(set)
     for record in gazetteer:
         for field in ("names", "demonyms", "capitals", "institutions"):

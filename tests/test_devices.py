@@ -16,8 +16,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from spacy_framing.components._rules import RuleError
 from spacy_framing.components.devices import DeviceTagger
+from spacy_framing.components.rules import RuleError
 
 KEY = "framing"
 CODEBOOK_LABELS = (
@@ -953,8 +953,8 @@ def test_seed_voa(seed_labels: dict[str, set[str]]) -> None:
 def test_bundled_rule_files_pass_the_pattern_schema() -> None:
     # The bundled rules skip spaCy's pattern schema when a pipeline is built (it costs more
     # than compiling them); this test is the check they skip. Paths go the user-file way.
-    from spacy_framing.components._rules import package_data_path
     from spacy_framing.components.devices import DEFAULT_RULE_FILES
+    from spacy_framing.components.rules import package_data_path
 
     nlp = spacy.blank("en")
     component = DeviceTagger(nlp)

@@ -15,8 +15,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from spacy_framing.components._rules import RuleError
 from spacy_framing.components.hedges import HedgeTagger
+from spacy_framing.components.rules import RuleError
 
 KEY = "hedges"
 
@@ -630,7 +630,7 @@ def test_settings_survive_serialization(blank_hedges: Language, tmp_path: Path) 
         reloaded = spacy.load(tmp_path / "p")
         doc = reloaded("About 300 troops may stay.")
     assert [span.text for span in doc.spans["epistemic"]] == ["may"]
-    assert (tmp_path / "p" / "framing_hedges" / "rules.jsonl").is_file()
+    assert (tmp_path / "p" / "framing_hedges" / "patterns.jsonl").is_file()
 
 
 def test_bytes_round_trip(blank_hedges: Language) -> None:

@@ -15,7 +15,7 @@ import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 
-from spacy_framing.components._rules import LazyPhraseMatcher, package_data_path
+from spacy_framing.components.rules import LazyPhraseMatcher, package_data_path
 
 PHRASES = ["cold war", "the U.S.-led coalition", "cannot", "back down", "Kremlin",
            "White House", "rock-solid", "U.S.", "a done deal", "gonna"]

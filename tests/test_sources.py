@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, DocBin, Span
 
-from spacy_framing.components._rules import RuleError
+from spacy_framing.components.rules import RuleError
 from spacy_framing.components.sources import SOURCE_TYPES
 
 AddPipe = Callable[..., object]

@@ -8,20 +8,16 @@ turns their plain data into spans and extension values, and keeps the rule recor
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import srsly
-from spacy import util
 from spacy.language import Language
-from spacy.pipeline import Pipe
 from spacy.tokens import Doc, Span
-from spacy.util import SimpleFrozenList
 
 from ...errors import SourceWarnings
 from ...types import PathLikeStr, Pattern
-from .._rules import package_data_path, write_rules
+from ..rules import Rule, RuleComponent, RuleSet, Setting, copy_records, package_data_path
 from .attribution import attribute
 from .index import DocIndex, build_index
 from .matchers import CompiledRules
@@ -30,8 +26,9 @@ from .quotes import flag_in_quote
 from .rules import (
     DEFAULT_RULES_FILE,
     SOURCE_LABEL,
+    SOURCE_SCHEMA,
     check_rule_records,
-    read_rule_file,
+    read_source_rules,
     word_lists,
 )
 
@@ -124,8 +121,21 @@ def make_sources(
     )
 
 
-class SourceAttributor(Pipe):
+class SourceAttributor(RuleComponent):
     """Finds reported statements and writes their sources to ``doc.spans[spans_key]``."""
+
+    settings = (
+        Setting("spans_key"),
+        Setting("framing_key"),
+        Setting("hedges_key"),
+        Setting("actors_key"),
+        Setting("max_antecedent_sentences"),
+        Setting("max_quote_gap_sentences"),
+        Setting("use_textacy"),
+    )
+    # Before the rule engine the rules were saved as "rules" (bytes) and rules.jsonl.
+    rule_sets = (RuleSet("patterns", SOURCE_SCHEMA, legacy=("rules", "rules.jsonl"),
+                         bundled=(DEFAULT_RULES_FILE,)),)
 
     def __init__(
         self,
@@ -156,7 +166,7 @@ class SourceAttributor(Pipe):
         self._rules: list[Pattern] = []
         # Users often add the pipe and run it without nlp.initialize(): ship working rules.
         if patterns is None:
-            self._set_rules(read_rule_file(package_data_path(DEFAULT_RULES_FILE)))
+            self._set_rules(read_source_rules(package_data_path(DEFAULT_RULES_FILE)))
         else:
             self._set_rules(check_rule_records(patterns, origin="<patterns>"))
 
@@ -170,7 +180,7 @@ class SourceAttributor(Pipe):
     def patterns(self) -> list[Pattern]:
         """All rule records in use (cues, roles, modifiers, documents, honorifics, word
         lists)."""
-        return [dict(rule) for rule in self._rules]
+        return copy_records(self._rules)
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -192,9 +202,9 @@ class SourceAttributor(Pipe):
         if patterns is not None:
             self._set_rules(check_rule_records(patterns, origin="<patterns>"))
         elif rules_path is not None:
-            self._set_rules(read_rule_file(Path(rules_path)))
+            self._set_rules(read_source_rules(Path(rules_path)))
         else:
-            self._set_rules(read_rule_file(package_data_path(DEFAULT_RULES_FILE)))
+            self._set_rules(read_source_rules(package_data_path(DEFAULT_RULES_FILE)))
 
     def add_patterns(self, patterns: Sequence[Pattern]) -> None:
         """Extend the rules, e.g. ``[{"label": "CUE", "id": "opine", "lemma": "opine",
@@ -298,59 +308,14 @@ class SourceAttributor(Pipe):
         flag_in_quote(doc, self.framing_key, reported)
         flag_in_quote(doc, self.hedges_key, reported)
 
-    # -- serialization -------------------------------------------------------------------
+    # -- serialization hooks (RuleComponent) ----------------------------------------------
 
-    def _settings(self) -> dict[str, Any]:
-        return {
-            "spans_key": self.spans_key,
-            "framing_key": self.framing_key,
-            "hedges_key": self.hedges_key,
-            "actors_key": self.actors_key,
-            "max_antecedent_sentences": self.max_antecedent_sentences,
-            "max_quote_gap_sentences": self.max_quote_gap_sentences,
-            "use_textacy": self.use_textacy,
-        }
+    def rule_records(self, key: str) -> list[Pattern]:
+        return self.patterns
 
-    def _apply_settings(self, settings: dict[str, Any]) -> None:
-        for name, value in settings.items():
-            if name in self._settings():
-                setattr(self, name, value)
-
-    def to_bytes(self, *, exclude: Iterable[str] = SimpleFrozenList()) -> bytes:
-        serializers = {
-            "rules": lambda: srsly.json_dumps(self._rules),
-            "cfg": lambda: srsly.json_dumps(self._settings()),
-        }
-        return util.to_bytes(serializers, exclude)
-
-    def from_bytes(self, bytes_data: bytes, *,
-                   exclude: Iterable[str] = SimpleFrozenList()) -> SourceAttributor:
-        deserializers = {
-            "rules": lambda b: self._set_rules(
-                check_rule_records(srsly.json_loads(b), origin="<bytes>")),
-            "cfg": lambda b: self._apply_settings(srsly.json_loads(b)),
-        }
-        util.from_bytes(bytes_data, deserializers, exclude)
-        return self
-
-    def to_disk(self, path: PathLikeStr, *,
-                exclude: Iterable[str] = SimpleFrozenList()) -> None:
-        path = util.ensure_path(path)
-        serializers = {
-            "rules": lambda p: write_rules(p.with_suffix(".jsonl"), self._rules),
-            "cfg": lambda p: srsly.write_json(p, self._settings()),
-        }
-        util.to_disk(path, serializers, exclude)
-
-    def from_disk(self, path: PathLikeStr, *,
-                  exclude: Iterable[str] = SimpleFrozenList()) -> SourceAttributor:
-        path = util.ensure_path(path)
-        deserializers = {
-            "rules": lambda p: self._set_rules(read_rule_file(p.with_suffix(".jsonl"))),
-            "cfg": lambda p: self._apply_settings(srsly.read_json(p)),
-        }
-        util.from_disk(path, deserializers, exclude)
-        return self
+    def restore_rules(self, loaded: Mapping[str, list[Rule]]) -> None:
+        if "patterns" in loaded:
+            self._set_rules([dict(rule.data) for rule in loaded["patterns"]])
 
 
 # spaCy validates [initialize.components] settings with pydantic, reading this signature;

@@ -10,7 +10,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from ...types import Pattern
-from .._rules import LazyPhraseMatcher
+from ..rules import LazyPhraseMatcher
 from .rules import is_string_list, matched_rules
 
 _MAX_SPELLED_PHRASES = 1000  # a token pattern spelling out more goes to the Matcher

@@ -21,7 +21,7 @@ from typing import Any
 
 from ...errors import SourceErrors
 from ...types import Pattern
-from .._rules import RuleError, check_rules, package_data_path, read_rules
+from ..rules import RuleError, RuleSchema, package_data_path, read_rule_file, rules_from_dicts
 
 SOURCE_LABEL = "SOURCE"
 SOURCE_TYPES: tuple[str, ...] = ("official", "expert", "media", "unnamed")
@@ -109,7 +109,7 @@ def _gender_of(word: str, masculine: frozenset[str], feminine: frozenset[str]) -
 @cache
 def _default_lists() -> dict[str, list[str]]:
     path = package_data_path(DEFAULT_RULES_FILE)
-    lists = {record["id"]: record["words"] for record in read_rule_file(path)
+    lists = {record["id"]: record["words"] for record in read_source_rules(path)
              if record["label"] == LIST_LABEL}
     missing = sorted(set(LIST_IDS) - lists.keys())
     if missing:
@@ -122,29 +122,14 @@ def _default_lists() -> dict[str, list[str]]:
 # Reading and validation
 
 
-def _rule_line_numbers(path: Path) -> list[int]:
-    # read_rules skips blank and // lines; recover each record's line for error messages.
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [number for number, line in enumerate(lines, start=1)
-            if line.strip() and not line.strip().startswith("//")]
-
-
-def read_rule_file(path: Path) -> list[Pattern]:
+def read_source_rules(path: Path) -> list[Pattern]:
     """Read and validate a framing_sources rule file.
 
     path (Path): A JSONL rule file.
     RETURNS (list[Pattern]): The records, in file order.
     RAISES (RuleError): A record that cannot be used, with file and line.
     """
-    records = read_rules(path, required=("label", "id"), allowed=RULE_KEYS,
-                         labels=RULE_LABELS)
-    line_numbers = _rule_line_numbers(path)
-    for index, record in enumerate(records):
-        problem = rule_problem(record)
-        if problem:
-            raise RuleError(SourceErrors.E250.format(path=path, line=line_numbers[index],
-                                                     message=problem))
-    return records
+    return [dict(rule.data) for rule in read_rule_file(path, schema=SOURCE_SCHEMA)]
 
 
 def check_rule_records(records: Iterable[Any], *, origin: str) -> list[Pattern]:
@@ -155,13 +140,8 @@ def check_rule_records(records: Iterable[Any], *, origin: str) -> list[Pattern]:
     RETURNS (list[Pattern]): Copies of the records.
     RAISES (RuleError): A record that cannot be used.
     """
-    checked = check_rules(records, required=("label", "id"), allowed=RULE_KEYS,
-                          labels=RULE_LABELS, origin=origin)
-    for index, record in enumerate(checked):
-        problem = rule_problem(record)
-        if problem:
-            raise RuleError(SourceErrors.E250.format(path=origin, line=index, message=problem))
-    return checked
+    return [dict(rule.data)
+            for rule in rules_from_dicts(records, schema=SOURCE_SCHEMA, origin=origin)]
 
 
 def is_string_list(value: Any) -> bool:
@@ -237,6 +217,11 @@ def _list_problem(record: Pattern) -> str | None:
     if upper:
         return f"LIST words are lower case: {', '.join(upper)}"
     return None
+
+
+SOURCE_SCHEMA = RuleSchema(name="framing_sources", required=("label", "id"), allowed=RULE_KEYS,
+                           labels=RULE_LABELS, check=rule_problem, list_label=LIST_LABEL)
+"""The framing_sources records; LIST records are named lists other records may use."""
 
 
 def matched_rules(rules: Sequence[Pattern]) -> list[tuple[int, Pattern]]:

@@ -1,142 +1,30 @@
-"""Reading, validating and writing JSONL rule files shared by every rule component.
+"""The lazy matcher pre-filter shared by the rule components.
 
-A rule file holds one JSON object per line. Blank lines and lines starting with ``//``
-are skipped so that rule files can carry comments. Every error names the file and line.
+Building matchers for thousands of rule words and phrases costs more than running them on
+one article, so the components build them on demand: ``LazyPhraseMatcher`` makes a phrase
+into a Doc when a text first holds its rarest word, ``WordIndex`` finds where each rule's
+gate words occur with one hash look-up per token, and ``MatcherShelf`` builds a rule's own
+Matcher the first time it is tried. All three give the matches of matchers built up front
+(tests/test_rules.py).
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from importlib import resources
-from pathlib import Path
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-import srsly
+import numpy
 from spacy.attrs import LEMMA, LOWER, NORM, ORTH
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
+from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
+from spacy.strings import StringStore
 from spacy.tokens import Doc
-
-from ..errors import Errors
-from ..types import PathLikeStr, Pattern
-
-PACKAGE_DATA = "spacy_framing.data"
-
-
-class RuleError(ValueError):
-    """A rule record that cannot be used; the message names file and line."""
-
-
-def package_data_path(name: str) -> Path:
-    """Path of a file shipped in ``spacy_framing/data``."""
-    return Path(str(resources.files(PACKAGE_DATA).joinpath(name)))
-
-
-def read_rules(
-    path: PathLikeStr,
-    *,
-    required: Iterable[str],
-    allowed: Iterable[str],
-    labels: Iterable[str] | None = None,
-) -> list[Pattern]:
-    """Read a JSONL rule file and validate every record's keys (and label, if given)."""
-    path = Path(path)
-    required_keys = set(required)
-    allowed_keys = set(allowed) | required_keys
-    label_set = set(labels) if labels is not None else None
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise RuleError(Errors.E004.format(path=path, message=err.strerror or str(err))) from err
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise RuleError(Errors.E004.format(path=path, message="not UTF-8 text")) from err
-    records: list[Pattern] = []
-    for line_no, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("//"):
-            continue
-        try:
-            record = json.loads(stripped)
-        except json.JSONDecodeError as err:
-            raise RuleError(
-                Errors.E001.format(path=path, line=line_no, message=f"invalid JSON ({err.msg})")
-            ) from err
-        problem = validate_rule(record, required=required_keys, allowed=allowed_keys,
-                                labels=label_set)
-        if problem:
-            raise RuleError(Errors.E001.format(path=path, line=line_no, message=problem))
-        records.append(record)
-    return records
-
-
-def validate_rule(
-    record: Any,
-    *,
-    required: set[str],
-    allowed: set[str],
-    labels: set[str] | None = None,
-) -> str | None:
-    """Return why ``record`` is not a valid rule, or None when it is."""
-    if not isinstance(record, Mapping):
-        return f"expected a JSON object, got {type(record).__name__}"
-    missing = sorted(required - record.keys())
-    if missing:
-        return f"missing key(s) {', '.join(missing)}"
-    unknown = sorted(record.keys() - allowed)
-    if unknown:
-        return f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}"
-    if labels is not None and "label" in record and record["label"] not in labels:
-        return f"unknown label {record['label']!r}; expected one of {', '.join(sorted(labels))}"
-    return None
-
-
-def check_rules(
-    records: Iterable[Any],
-    *,
-    required: Iterable[str],
-    allowed: Iterable[str],
-    labels: Iterable[str] | None = None,
-    origin: str = "<patterns>",
-) -> list[Pattern]:
-    """Validate rules given in Python (``add_patterns``); errors name the record's index."""
-    required_keys = set(required)
-    allowed_keys = set(allowed) | required_keys
-    label_set = set(labels) if labels is not None else None
-    checked: list[Pattern] = []
-    for index, record in enumerate(records):
-        problem = validate_rule(record, required=required_keys, allowed=allowed_keys,
-                                labels=label_set)
-        if problem:
-            raise RuleError(Errors.E001.format(path=origin, line=index, message=problem))
-        checked.append(dict(record))
-    return checked
-
-
-def write_rules(path: PathLikeStr, records: Iterable[Pattern]) -> None:
-    srsly.write_jsonl(path, list(records))
-
-
-# --- token patterns shared by the rule components -------------------------------------
+from spacy.vocab import Vocab
 
 PLAIN_ATTRS: tuple[str, ...] = ("LOWER", "ORTH", "NORM")
 """Token attributes a pattern can match through a PhraseMatcher of single-word docs."""
-
-
-def string_list(value: Any, key: str, *, error: str) -> list[str]:
-    """``value`` as a non-empty list of non-blank strings (a lone string is a list of
-    one); ``error`` (formatted with ``key``) otherwise."""
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not value or not all(
-        isinstance(item, str) and item.strip() for item in value
-    ):
-        raise ValueError(error.format(key=key))
-    return value
 
 
 def as_word_lists(pattern: list[dict[str, Any]], *, max_expansion: int
@@ -272,3 +160,78 @@ class LazyPhraseMatcher:
     def _words_doc(self, words: tuple[str, ...]) -> Doc:
         lemmas = list(words) if self.attr == "LEMMA" else None
         return Doc(self.nlp.vocab, words=list(words), lemmas=lemmas)
+
+
+class WordIndex:
+    """Where the words that gate each rule occur in a Doc.
+
+    A gate is one token's condition (``"LOWER": {"IN": [...]}``, ``"LEMMA": "x"``), so
+    finding it is a hash look-up per token attribute, with the ``Matcher``'s own semantics
+    (the value's hash equals the token's). A PhraseMatcher of one-word Docs would do the
+    same but creates a lexeme for each of the thousands of words, which cost more than
+    the look-ups when a pipeline is built.
+    """
+
+    def __init__(self, strings: StringStore) -> None:
+        self.strings = strings
+        # attribute -> word hash -> (rule order, part index) pairs gated by that word
+        self.parts: dict[str, dict[int, list[tuple[int, int]]]] = {}
+        self._keys: dict[str, numpy.ndarray] = {}
+
+    def add(self, attr: str, words: Iterable[str], part: tuple[int, int]) -> None:
+        """Gate ``part`` (rule order, part index) by ``words`` on ``attr``."""
+        by_word = self.parts.setdefault(attr, {})
+        for word in words:
+            by_word.setdefault(self.strings.add(word), []).append(part)
+
+    def hits(self, doc: Doc) -> dict[int, dict[int, list[int]]]:
+        """rule order -> part index -> token positions where that part's words occur."""
+        hits: dict[int, dict[int, list[int]]] = {}
+        if not self.parts or len(doc) == 0:
+            return hits
+        attrs = list(self.parts)
+        # to_array drops a dimension when there is one token or one attribute
+        columns = doc.to_array([_GATE_ATTRS[attr] for attr in attrs]) \
+            .reshape(len(doc), len(attrs)).T
+        for attr, values in zip(attrs, columns, strict=True):
+            by_word = self.parts[attr]
+            # numpy finds the few tokens that gate any rule; Python visits only those
+            keys = self._keys.get(attr)
+            if keys is None or len(keys) != len(by_word):
+                keys = self._keys[attr] = numpy.fromiter(by_word, dtype=numpy.uint64,
+                                                         count=len(by_word))
+            for position in numpy.flatnonzero(numpy.isin(values, keys)).tolist():
+                for order, index in by_word[int(values[position])]:
+                    hits.setdefault(order, {}).setdefault(index, []).append(position)
+        return hits
+
+
+class MatcherShelf:
+    """One Matcher (or DependencyMatcher) per rule, built the first time the rule is
+    tried: on a short text most rules never are, and building them all up front costs
+    more than parsing it."""
+
+    def __init__(self, vocab: Vocab, kind: type[Matcher] | type[DependencyMatcher]) -> None:
+        self.vocab = vocab
+        self.kind = kind
+        self.patterns: dict[int, tuple[str, list[dict[str, Any]]]] = {}
+        self.built: dict[int, Any] = {}
+
+    def add(self, order: int, key: str, pattern: list[dict[str, Any]]) -> None:
+        """Shelve ``pattern`` under ``key`` for rule ``order``; nothing is built yet."""
+        self.patterns[order] = (key, pattern)
+
+    def __contains__(self, order: object) -> bool:
+        return order in self.patterns
+
+    def __len__(self) -> int:
+        return len(self.patterns)
+
+    def __getitem__(self, order: int) -> Any:
+        matcher = self.built.get(order)
+        if matcher is None:
+            key, pattern = self.patterns[order]
+            matcher = self.kind(self.vocab)
+            matcher.add(key, [pattern])
+            self.built[order] = matcher
+        return matcher
