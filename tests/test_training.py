@@ -247,3 +247,12 @@ def test_shipped_model_runs_on_a_blank_pipeline(blank_nlp: Language) -> None:
     assert add_shipped_devices(blank_nlp) is True
     doc = blank_nlp(SAMPLE)
     assert all(s._.origin for s in doc.spans["framing"])
+
+
+def test_rule_spans_carry_origin_and_score_in_the_rules_profile() -> None:
+    import spacy_framing
+
+    doc = spacy_framing.load(profile="rules")(SAMPLE)
+    assert doc.spans["framing"]
+    for span in doc.spans["framing"]:
+        assert span._.origin == span.id_ and span._.score == 1.0

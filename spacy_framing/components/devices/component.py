@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ...errors import DeviceErrors, DeviceWarnings
 from ...types import PathLikeStr, Pattern
+from ..merge import register_span_extensions
 from ..rules import (
     PLAIN_ATTRS,
     LazyPhraseMatcher,
@@ -124,6 +125,8 @@ def make_devices(
     overwrite: bool,
     scorer: Callable | None,
 ) -> DeviceTagger:
+    # Rule spans carry _.origin (their rule id) and _.score in every profile.
+    register_span_extensions()
     return DeviceTagger(nlp, name, spans_key=spans_key, actors_key=actors_key,
                         max_span_tokens=max_span_tokens,
                         collective_ent_types=collective_ent_types,
