@@ -188,6 +188,11 @@ def read_gold(
     docs: list[GoldDoc] = []
     errors: list[InputError] = []
     for path in paths:
+        compartments = [c.name for c in sorted(Path(path).glob("*/")) if is_polnear(c)]
+        if compartments and not is_polnear(Path(path)):
+            # Reading train and dev together would score on what the rules were tuned to.
+            raise InputError(path, "a PolNeAR corpus root; pass one compartment "
+                             f"({', '.join(compartments)})")
         if is_polnear(Path(path)):
             docs_here, errors_here = read_polnear(Path(path))
             docs.extend(docs_here)

@@ -7,6 +7,7 @@ dev compartment reads it from the shared folder at run time."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -139,6 +140,22 @@ def test_polnear_strict_vs_partial(tmp_path: Path) -> None:
     assert speech["speaker"]["partial"] == {"p": 0.5, "r": 1.0, "f": 0.6667, "support": 1}
     assert speech["speaker"]["strict"]["r"] == 0.0
     assert result["skipped_no_source"] == 1
+
+
+def test_polnear_strict_speaker_counts_each_attribution(tmp_path: Path) -> None:
+    gold = _gold_doc(tmp_path)
+    # A second attribution headed by the same speaker span: predicted once, found once.
+    twin = replace(gold.spans[0], attrs=dict(gold.spans[0].attrs))
+    gold.spans.append(twin)
+    result = score_polnear([gold], [[_pred("The mayor", "said", [])]])
+    assert result["all"]["speaker"]["strict"] == {"p": 1.0, "r": 0.3333, "f": 0.5,
+                                                  "support": 3}
+
+
+def test_polnear_corpus_root_is_refused(tmp_path: Path) -> None:
+    _write_article(tmp_path / "dev")
+    with pytest.raises(InputError, match="pass one compartment \\(dev\\)"):
+        read_gold([tmp_path])
 
 
 def test_polnear_run_benchmark_adds_table(tmp_path: Path, blank_nlp: object) -> None:
