@@ -175,11 +175,29 @@ def _unannotated_ranges(meta: dict[str, Any], length: int, file: Path, line: int
 def read_gold(
     paths: Iterable[str | Path], *, texts_root: str | Path | None = None
 ) -> tuple[list[GoldDoc], list[InputError]]:
-    """Read gold files; a record that cannot be used is returned as an error, not raised."""
+    """Read gold files; a record that cannot be used is returned as an error, not raised.
+
+    paths (Iterable[str | Path]): JSONL gold files, folders of them, or PolNeAR
+        compartments (a folder holding ``text/`` and ``attributions/``).
+    texts_root (str | Path | None): Root for records' ``source.path``.
+    RETURNS (tuple): The gold documents and the records or articles that were skipped.
+    """
+    from .polnear import is_polnear, read_polnear  # polnear builds on this module
+
     root = Path(texts_root) if texts_root is not None else None
     docs: list[GoldDoc] = []
     errors: list[InputError] = []
     for path in paths:
+        compartments = [c.name for c in sorted(Path(path).glob("*/")) if is_polnear(c)]
+        if compartments and not is_polnear(Path(path)):
+            # Reading train and dev together would score on what the rules were tuned to.
+            raise InputError(path, "a PolNeAR corpus root; pass one compartment "
+                             f"({', '.join(compartments)})")
+        if is_polnear(Path(path)):
+            docs_here, errors_here = read_polnear(Path(path))
+            docs.extend(docs_here)
+            errors.extend(errors_here)
+            continue
         for file in _gold_files(Path(path)):
             docs_here, errors_here = _read_gold_file(file, root)
             docs.extend(docs_here)
@@ -478,6 +496,10 @@ def run_benchmark(
     result["baseline"] = _summarise(base_tally, label_list)
     if "SOURCE" in label_set:
         result["sources"] = _score_sources(golds, all_preds)
+        if any(g.meta.get("format") == "polnear" for g in golds):
+            from .polnear import score_polnear
+
+            result["sources_polnear"] = score_polnear(golds, all_preds)
     result["documents"] = len(golds)
     result["words"] = words
     result["words_per_second"] = round(words / elapsed, 1) if elapsed > 0 else None
@@ -509,6 +531,10 @@ def format_text(result: dict[str, Any]) -> str:
             for part in ("speaker", "cue", "content_chars"))
             + f", type accuracy={src['type_accuracy']}, actor accuracy={src['actor_accuracy']} "
                f"(state actors only: {src['actor_accuracy_named']})"]
+    if "sources_polnear" in result:
+        from .polnear import format_polnear
+
+        lines += format_polnear(result["sources_polnear"])
     for label, buckets in (result.get("errors") or {}).items():
         for kind, items in buckets.items():
             for item in items:

@@ -220,7 +220,8 @@ def _pipes_not_scored(labels: list[str] | None) -> tuple[str, ...]:
 @main.command()
 @click.option("--gold", "gold_paths", multiple=True, required=True,
               type=click.Path(path_type=Path),
-              help="Gold JSONL file or folder of them (repeatable).")
+              help="Gold JSONL file or folder of them, or a PolNeAR compartment "
+              "(a folder with text/ and attributions/) (repeatable).")
 @click.option("--texts", "texts_root", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Root for gold records' source.path "
               "(default: $FRAMING_SHARED, else ../shared when it exists).")
