@@ -331,7 +331,7 @@ def test_stream_skips_ids_already_written_but_not_their_duplicates(tmp_path: Pat
 
 def test_stream_refuses_overlong_text_and_lines(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    import spacy_framing.corpus as corpus_module
+    import spacy_framing.corpus.stream as corpus_module
 
     monkeypatch.setattr(corpus_module, "MAX_LINE_BYTES", 60)
     path = _jsonl(tmp_path / "f.jsonl", [{"text": "x" * 100}, {"text": "short enough"},
