@@ -114,9 +114,6 @@ def add_shipped_devices(nlp: Language) -> bool:
     nlp (Language): A pipeline holding ``framing_devices``.
     RETURNS (bool): Whether the model was added.
     """
-    from .components.merge import register_span_extensions
-
-    register_span_extensions()
     folder = shipped_model_folder()
     meta_path = folder / "meta.json"
     if not meta_path.is_file():

@@ -91,7 +91,7 @@ def agreement(docs: list[tuple[GoldDoc, GoldDoc]]) -> dict[str, Any]:
 def main() -> None:
     import argparse
 
-    from draw import shared_root
+    from regions import shared_root
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--frozen", action="store_true",

@@ -39,6 +39,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from regions import paragraphs, shared_root
+
 HERE = Path(__file__).resolve().parent
 DRAW = HERE / "draw.jsonl"
 ANNOTATORS = ("B1", "B2", "B3", "B4", "B5", "B6")
@@ -61,11 +63,6 @@ QUOTE_MARKS = "\"“”«»„"
 
 class SpecError(ValueError):
     """A spec entry that cannot be turned into a valid span."""
-
-
-def shared_root() -> Path:
-    env = os.environ.get("FRAMING_SHARED")
-    return Path(env) if env else HERE.parents[2] / "shared"
 
 
 @cache
@@ -115,19 +112,6 @@ def _texts() -> dict[str, str]:
 
 def article_text(entry: dict[str, Any]) -> str:
     return _texts()[entry["id"]]
-
-
-def paragraphs(text: str, end: int) -> list[tuple[int, int]]:
-    """(start, end) of every non-empty paragraph inside the annotated region."""
-    ranges: list[tuple[int, int]] = []
-    position = 0
-    for chunk in text[:end].split("\n\n"):
-        stripped = chunk.strip()
-        if stripped:
-            start = position + chunk.index(stripped)
-            ranges.append((start, start + len(stripped)))
-        position += len(chunk) + 2
-    return ranges
 
 
 def draw_path() -> Path:

@@ -30,11 +30,12 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import random
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
+
+from regions import paragraphs, shared_root
 
 from spacy_framing.texts import basil_text, text_sha256
 
@@ -73,12 +74,6 @@ GOLD_EVENTS = frozenset({
 })
 
 
-def shared_root() -> Path:
-    """The shared texts root: ``$FRAMING_SHARED`` or ``../shared`` beside the repository."""
-    env = os.environ.get("FRAMING_SHARED")
-    return Path(env) if env else Path(__file__).resolve().parents[3] / "shared"
-
-
 def vectors_half(article_id: str, seed: int = SEED) -> bool:
     """True for the half of AllSides the word vectors may read (``vectors.py``); the frozen
     test set is drawn from the other half only (``--half test``)."""
@@ -101,22 +96,11 @@ def annotated_end(text: str, limit: int = REGION_CHARS) -> int:
     """End offset of the annotated region: whole paragraphs up to ``limit`` characters,
     at least the first paragraph."""
     end = 0
-    for paragraph_end in _paragraph_ends(text):
+    for _, paragraph_end in paragraphs(text):
         if end and paragraph_end > limit:
             break
         end = paragraph_end
     return end
-
-
-def _paragraph_ends(text: str) -> list[int]:
-    ends: list[int] = []
-    position = 0
-    for paragraph in text.split("\n\n"):
-        position += len(paragraph)
-        if paragraph.strip():
-            ends.append(len(text[:position].rstrip()))
-        position += 2
-    return ends
 
 
 def split_of(story: str, seed: int = SEED) -> str:

@@ -27,7 +27,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from draw import SEED, shared_root, vectors_half
+from draw import SEED, vectors_half
+from regions import shared_root
 
 ROOT = Path(__file__).resolve().parents[2]
 DIM = 96

@@ -431,14 +431,6 @@ class ActorTagger(RuleComponent):
 
     # -- processing ----------------------------------------------------------------------
 
-    def __call__(self, doc: Doc) -> Doc:
-        error_handler = self.get_error_handler()
-        try:
-            self.set_annotations(doc, self.match(doc))
-        except Exception as err:
-            return error_handler(self.name, self, [doc], err)
-        return doc
-
     def match(self, doc: Doc) -> list[Span]:
         """The actor mentions in ``doc``, after the ambiguity checks and longest match."""
         self._ensure_loaded()

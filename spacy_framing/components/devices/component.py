@@ -403,14 +403,6 @@ class DeviceTagger(RuleComponent):
 
     # -- processing --------------------------------------------------------------------
 
-    def __call__(self, doc: Doc) -> Doc:
-        error_handler = self.get_error_handler()
-        try:
-            self.set_annotations(doc, self.match(doc))
-        except Exception as err:
-            return error_handler(self.name, self, [doc], err)
-        return doc
-
     def match(self, doc: Doc) -> list[Span]:
         """The device spans in ``doc``: trimmed, length-checked, same-label overlaps
         reduced to the longest."""

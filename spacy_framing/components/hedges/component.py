@@ -341,14 +341,6 @@ class HedgeTagger(RuleComponent):
 
     # -- processing --------------------------------------------------------------------
 
-    def __call__(self, doc: Doc) -> Doc:
-        error_handler = self.get_error_handler()
-        try:
-            self.set_annotations(doc, self.match(doc))
-        except Exception as err:
-            return error_handler(self.name, self, [doc], err)
-        return doc
-
     def match(self, doc: Doc) -> list[Span]:
         """The cue spans in ``doc`` after conditions and longest-first overlap resolution."""
         if len(doc) == 0 or not self._compiled:

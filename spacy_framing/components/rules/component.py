@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 import srsly
 from spacy import util
 from spacy.pipeline import Pipe
+from spacy.tokens import Doc, Span
 from spacy.util import SimpleFrozenList
 
 from ...types import PathLikeStr, Pattern
@@ -80,6 +81,30 @@ class RuleComponent(Pipe):
     settings: ClassVar[tuple[Setting, ...]] = ()
     rule_sets: ClassVar[tuple[RuleSet, ...]] = ()
     name: str
+
+    # -- processing ----------------------------------------------------------------------
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Find the component's spans in ``doc`` and write them (spaCy's error handler
+        decides what a failure does).
+
+        doc (Doc): The document to process.
+        RETURNS (Doc): The same document.
+        """
+        error_handler = self.get_error_handler()
+        try:
+            self.set_annotations(doc, self.match(doc))
+        except Exception as err:
+            return error_handler(self.name, self, [doc], err)
+        return doc
+
+    def match(self, doc: Doc) -> list[Span]:
+        """The spans the rules find in ``doc``."""
+        raise NotImplementedError
+
+    def set_annotations(self, doc: Doc, spans: list[Span]) -> None:  # type: ignore[override]
+        """Write ``spans`` to ``doc``."""
+        raise NotImplementedError
 
     # -- hooks ---------------------------------------------------------------------------
 
