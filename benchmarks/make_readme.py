@@ -206,6 +206,65 @@ def devices_model_section(shared: Path) -> list[str]:
     return out
 
 
+def _source_parts_row(title: str, result: dict) -> str:
+    src = result["sources"]
+    return (f"| {title} | {src['speaker']['support']} | {fmt(src['speaker'])} | "
+            f"{src['cue']['f']:.3f} | {src['content_chars']['f']:.3f} | "
+            f"{src['type_accuracy']} | {src['actor_accuracy']} |")
+
+
+def attribution_section(shared: Path, gold: Path) -> list[str]:
+    """SOURCE on the project gold and on PolNeAR dev, rules profile beside the default
+    profile (rules + the trained attribution categorizer)."""
+    runs = {profile: benchmark(shared, gold, ("SOURCE",),
+                               "gold_sources" if profile == "default" else "gold_sources_rules",
+                               "--profile", profile) for profile in ("rules", "default")}
+    a5 = [gold / f"{stem}.jsonl" for stem in GOLD_SETS["A5"]]
+    runs_a5 = {profile: benchmark(shared, a5, ("SOURCE",), f"gold_sources_a5_{profile}",
+                                  "--profile", profile) for profile in ("rules", "default")}
+    out = ["### Attribution (SOURCE) on the project gold", "",
+           "Speaker span-partial P/R/F1, cue and content (characters) F1, source type and actor "
+           "agreement on matched speakers; `rules` is `load(profile=\"rules\")`, `default` adds "
+           "the trained attribution categorizer (`spacy_framing/models/sources`).", "",
+           "| pipeline | speakers | P | R | F1 | cue F1 | content F1 | type | actor |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for profile in ("rules", "default"):
+        out.append(_source_parts_row(f"{profile}, all gold ({runs[profile]['documents']} "
+                                     "articles)", runs[profile]))
+    for profile in ("rules", "default"):
+        out.append(_source_parts_row(f"{profile}, A5 ({runs_a5[profile]['documents']} "
+                                     "articles)", runs_a5[profile]))
+    src = runs["default"]["sources"]
+    out += ["", f"Actor agreement over speakers whose gold actor is a state (default): "
+            f"{src['actor_accuracy_named']}. Keyword baseline for SOURCE (unnamed-group nouns) "
+            "at span level: F1 "
+            f"{runs['default']['baseline']['labels']['SOURCE']['span_partial']['f']:.3f}.", ""]
+    polnear = shared / "data" / "polnear" / "dev"
+    if not polnear.is_dir():
+        return out
+    out += ["### Attribution on PolNeAR dev", "",
+            "`framing benchmark --gold ../shared/data/polnear/dev --labels SOURCE --profile "
+            "PROFILE`; partial match, F1 (P / R). The learned step never read PolNeAR dev: it "
+            "trained on PolNeAR train and stopped and was tuned on a seeded tenth of it "
+            "(`benchmarks/sources_model.py`).", "",
+            "| pipeline | attributions | speaker | speaker strict | cue | content |",
+            "|---|---|---|---|---|---|"]
+    for profile in ("rules", "default"):
+        result = benchmark(shared, polnear, ("SOURCE",), f"polnear_dev_{profile}",
+                           "--profile", profile)["sources_polnear"]
+        for subset in ("speech", "all"):
+            part = result[subset]
+
+            def cell(name: str, match: str = "partial", part: dict = part) -> str:
+                score = part[name][match]
+                return f"{score['f']:.3f} ({score['p']:.3f} / {score['r']:.3f})"
+
+            out.append(f"| {profile} | {subset} ({part['attributions']:,}) | {cell('speaker')} "
+                       f"| {cell('speaker', 'strict')} | {cell('cue')} | {cell('content')} |")
+    out.append("")
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--shared", type=Path, default=Path(os.environ.get(
@@ -247,18 +306,7 @@ def main() -> None:
             "HEDGE and BOOSTER micro span-partial by gold set:", "",
             *sets_table(shared, gold, ("HEDGE", "BOOSTER"), "gold_hedges"), ""]
 
-    sources = benchmark(shared, gold, ("SOURCE",), "gold_sources")
-    src = sources["sources"]
-    out += ["### Attribution (SOURCE) on the project gold", "",
-            "| part | support | P | R | F1 |", "|---|---:|---:|---:|---:|"]
-    for part in ("speaker", "cue", "content_chars"):
-        out.append(f"| {part} | {src[part]['support']} | {fmt(src[part])} |")
-    out += ["", f"Source type agreement on matched speakers: {src['type_accuracy']}; "
-            f"actor agreement: {src['actor_accuracy']} over all {src['matched_sources']} "
-            "matched speakers (no actor = no actor counts as agreement), "
-            f"{src['actor_accuracy_named']} over those whose gold actor is a state.", "",
-            "Keyword baseline for SOURCE (unnamed-group nouns) at span level: "
-            f"F1 {sources['baseline']['labels']['SOURCE']['span_partial']['f']:.3f}.", ""]
+    out += attribution_section(shared, gold)
 
     out += ["### HEDGE on the Szeged Uncertainty Corpus", "",
             "One sentence a record; `--hedge-profile szeged` switches off the cue groups the "

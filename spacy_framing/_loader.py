@@ -55,10 +55,11 @@ def load_base(model: str | None = None, *, max_length: int = DEFAULT_MAX_LENGTH)
 
 
 PROFILES: tuple[str, ...] = ("default", "rules")
-"""``default``: rules plus the shipped trained device categorizer, merged; ``rules``: the
-rule components alone."""
+"""``default``: rules plus the shipped trained device and attribution categorizers;
+``rules``: the rule components alone."""
 
 DEVICE_MODEL = "devices"
+SOURCES_MODEL = "sources"
 
 
 def load(
@@ -76,7 +77,8 @@ def load(
         framing components (one written by ``framing train`` or ``spacy assemble``) is
         returned as it is.
     profile (str): ``"default"`` adds the trained device categorizer shipped with the
-        package and merges it with the rules; ``"rules"`` gives the rule components alone.
+        package, merged with the rules, and the trained attribution categorizer whose
+        proposals framing_sources takes; ``"rules"`` gives the rule components alone.
     max_length (int): ``nlp.max_length``.
     exclude (tuple[str, ...]): Framing factory names to leave out.
     overrides (Mapping[str, Any]): Config per framing factory name, e.g.
@@ -97,10 +99,54 @@ def load(
     for factory in FRAMING_PIPES:
         if factory in exclude:
             continue
-        nlp.add_pipe(factory, config=dict(overrides.get(factory, {})))
+        config = dict(overrides.get(factory, {}))
+        if factory == "framing_sources" and profile == "default":
+            config = {**shipped_sources_settings(), **config}
+        nlp.add_pipe(factory, config=config)
     if profile == "default" and "framing_devices" not in exclude:
         add_shipped_devices(nlp)
+    if profile == "default" and "framing_sources" not in exclude:
+        add_shipped_sources(nlp)
     return nlp
+
+
+def _listens_to_this_tok2vec(nlp: Language, meta: Mapping[str, Any], model: str,
+                             what: str) -> bool:
+    listens_to = meta.get("listens_to_tok2vec_sha256")
+    if listens_to is not None and tok2vec_sha256(nlp) != listens_to:
+        warnings.warn(Warnings.W002.format(model=model, what=what), stacklevel=3)
+        return False
+    return True
+
+
+def shipped_sources_settings() -> dict[str, Any]:
+    """framing_sources settings tuned with the shipped attribution categorizer (its score
+    thresholds); empty when the package ships none."""
+    meta_path = shipped_model_folder(SOURCES_MODEL) / "meta.json"
+    return dict(srsly.read_json(meta_path)["sources_config"]) if meta_path.is_file() else {}
+
+
+def add_shipped_sources(nlp: Language) -> bool:
+    """Add the attribution categorizer shipped in ``spacy_framing/models/sources`` before
+    ``framing_sources``, which takes its proposals (``doc.spans["sources_model"]``).
+
+    Like the device categorizer it listens to the pipeline's ``tok2vec`` and is added only
+    when that component has the weights it was trained on.
+
+    nlp (Language): A pipeline holding ``framing_sources``.
+    RETURNS (bool): Whether the model was added.
+    """
+    folder = shipped_model_folder(SOURCES_MODEL)
+    meta_path = folder / "meta.json"
+    if not meta_path.is_file() or "framing_sources" not in nlp.pipe_names:
+        return False
+    meta = srsly.read_json(meta_path)
+    if not _listens_to_this_tok2vec(nlp, meta, SOURCES_MODEL, "sources"):
+        return False
+    spancat = nlp.add_pipe(meta["spancat_factory"], name=meta["spancat_name"],
+                           config=meta["spancat_config"], before="framing_sources")
+    spancat.from_disk(folder / meta["spancat_name"], exclude=["vocab"])
+    return True
 
 
 def add_shipped_devices(nlp: Language) -> bool:
@@ -119,9 +165,7 @@ def add_shipped_devices(nlp: Language) -> bool:
     if not meta_path.is_file():
         return False
     meta = srsly.read_json(meta_path)
-    listens_to = meta.get("listens_to_tok2vec_sha256")
-    if listens_to is not None and tok2vec_sha256(nlp) != listens_to:
-        warnings.warn(Warnings.W002.format(model=DEVICE_MODEL), stacklevel=2)
+    if not _listens_to_this_tok2vec(nlp, meta, DEVICE_MODEL, "framing devices"):
         return False
     if meta.get("vectors"):
         if nlp.vocab.vectors.shape[0]:

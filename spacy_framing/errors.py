@@ -7,7 +7,7 @@ class Warnings(metaclass=ErrorsWithCodes):
     W001 = ("[{component}] The pipeline has no dependency parse; {component} needs one "
             "and will leave doc.spans['{key}'] empty. Add a parser (e.g. en_core_web_sm).")
     W002 = ("The trained '{model}' model listens to en_core_web_sm 3.8's tok2vec, which this "
-            "pipeline does not have; framing devices come from the rules alone. Load "
+            "pipeline does not have; {what} come from the rules alone. Load "
             "en_core_web_sm, or train on your base model with `framing train`.")
     W003 = ("The trained '{model}' model reads its own word vectors, but this pipeline "
             "already has vectors; framing devices come from the rules alone. Use a pipeline "

@@ -45,6 +45,39 @@ def _kept_paragraphs(gold: GoldDoc) -> list[tuple[int, int]]:
     return kept
 
 
+Shifts = list[tuple[int, int, int]]
+"""Kept paragraphs as (start in the record, end in the record, start in the cut text)."""
+
+
+def annotated_text(gold: GoldDoc) -> tuple[str, Shifts]:
+    """A record's annotated paragraphs joined by blank lines, and where each came from.
+
+    gold (GoldDoc): A record read by ``spacy_framing.benchmark.read_gold``.
+    RETURNS (tuple[str, Shifts]): The text ("" when nothing is annotated) and the shifts
+        that ``rebase`` maps record offsets with.
+    """
+    pieces: list[str] = []
+    shifts: Shifts = []
+    target = 0
+    for start, end in _kept_paragraphs(gold):
+        if pieces:
+            pieces.append("\n\n")
+            target += 2
+        pieces.append(gold.text[start:end])
+        shifts.append((start, end, target))
+        target += end - start
+    return "".join(pieces), shifts
+
+
+def rebase(shifts: Shifts, start: int, end: int) -> tuple[int, int] | None:
+    """Record offsets ``start:end`` in the cut text, or None when they fall outside the
+    kept paragraphs (or across two of them)."""
+    for lo, hi, shifted in shifts:
+        if lo <= start and end <= hi:
+            return shifted + start - lo, shifted + end - lo
+    return None
+
+
 def gold_to_doc(gold: GoldDoc, nlp: Language, *, labels: Iterable[str],
                 spans_key: str = DEVICES_KEY) -> Doc | None:
     """One training Doc from a gold record's annotated paragraphs.
@@ -57,31 +90,19 @@ def gold_to_doc(gold: GoldDoc, nlp: Language, *, labels: Iterable[str],
     RETURNS (Doc | None): The Doc, or None when nothing of the record is annotated.
     """
     wanted = set(labels)
-    paragraphs = _kept_paragraphs(gold)
-    if not paragraphs:
+    text, shifts = annotated_text(gold)
+    if not shifts:
         return None
-    pieces: list[str] = []
-    shifts: list[tuple[int, int, int]] = []  # (source start, source end, target start)
-    target = 0
-    for start, end in paragraphs:
-        if pieces:
-            pieces.append("\n\n")
-            target += 2
-        pieces.append(gold.text[start:end])
-        shifts.append((start, end, target))
-        target += end - start
-    doc = nlp.make_doc("".join(pieces))
+    doc = nlp.make_doc(text)
     spans = []
     for span in gold.spans:
         if span.label not in wanted:
             continue
-        for start, end, shifted in shifts:
-            if start <= span.start and span.end <= end:
-                made = doc.char_span(shifted + span.start - start, shifted + span.end - start,
-                                     label=span.label, alignment_mode="expand")
-                if made is not None:
-                    spans.append(made)
-                break
+        bounds = rebase(shifts, span.start, span.end)
+        if bounds is not None:
+            made = doc.char_span(*bounds, label=span.label, alignment_mode="expand")
+            if made is not None:
+                spans.append(made)
     doc.spans[spans_key] = sorted(set(spans), key=lambda s: (s.start, s.end, s.label_))
     doc.user_data["doc_id"] = gold.doc_id
     return doc

@@ -20,6 +20,7 @@ from ...types import PathLikeStr, Pattern
 from ..rules import Rule, RuleComponent, RuleSet, Setting, copy_records, package_data_path
 from .attribution import attribute
 from .index import DocIndex, build_index
+from .learned import read_proposals
 from .matchers import CompiledRules
 from .mentions import Source
 from .quotes import flag_in_quote
@@ -90,6 +91,9 @@ def _register_extensions() -> None:
         "max_antecedent_sentences": 2,
         "max_quote_gap_sentences": 1,
         "use_textacy": True,
+        "model_key": "sources_model",
+        "speaker_threshold": 0.5,
+        "cue_threshold": 0.5,
     },
     assigns=["doc.spans", "span._.source_type", "span._.speaker", "span._.actor",
              "span._.in_quote", "span._.source_cue_range", "span._.source_content_ranges"],
@@ -106,6 +110,9 @@ def make_sources(
     max_antecedent_sentences: int,
     max_quote_gap_sentences: int,
     use_textacy: bool,
+    model_key: str,
+    speaker_threshold: float,
+    cue_threshold: float,
 ) -> SourceAttributor:
     _register_extensions()
     return SourceAttributor(
@@ -118,7 +125,16 @@ def make_sources(
         max_antecedent_sentences=max_antecedent_sentences,
         max_quote_gap_sentences=max_quote_gap_sentences,
         use_textacy=use_textacy,
+        model_key=model_key,
+        speaker_threshold=speaker_threshold,
+        cue_threshold=cue_threshold,
     )
+
+
+def _threshold(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise ValueError(f"a threshold must be a number from 0 to 1, not {value!r}")
+    return float(value)
 
 
 class SourceAttributor(RuleComponent):
@@ -132,6 +148,9 @@ class SourceAttributor(RuleComponent):
         Setting("max_antecedent_sentences"),
         Setting("max_quote_gap_sentences"),
         Setting("use_textacy"),
+        Setting("model_key"),
+        Setting("speaker_threshold", _threshold),
+        Setting("cue_threshold", _threshold),
     )
     # Before the rule engine the rules were saved as "rules" (bytes) and rules.jsonl.
     rule_sets = (RuleSet("patterns", SOURCE_SCHEMA, legacy=("rules", "rules.jsonl"),
@@ -149,6 +168,9 @@ class SourceAttributor(RuleComponent):
         max_antecedent_sentences: int = 2,
         max_quote_gap_sentences: int = 1,
         use_textacy: bool = True,
+        model_key: str = "sources_model",
+        speaker_threshold: float = 0.5,
+        cue_threshold: float = 0.5,
         patterns: Sequence[Pattern] | None = None,
     ) -> None:
         _register_extensions()
@@ -161,6 +183,11 @@ class SourceAttributor(RuleComponent):
         self.max_antecedent_sentences = max_antecedent_sentences
         self.max_quote_gap_sentences = max_quote_gap_sentences
         self.use_textacy = use_textacy
+        # The trained attribution categorizer's span group and the scores its proposals
+        # need (see .learned); without the group the rules run alone.
+        self.model_key = model_key
+        self.speaker_threshold = _threshold(speaker_threshold)
+        self.cue_threshold = _threshold(cue_threshold)
         self._warned_no_parse = False
         self._non_state_cache: tuple[tuple[int, int], frozenset[str]] | None = None
         self._rules: list[Pattern] = []
@@ -286,6 +313,9 @@ class SourceAttributor(RuleComponent):
             use_textacy=self.use_textacy,
             max_antecedent_sentences=self.max_antecedent_sentences,
             max_quote_gap_sentences=self.max_quote_gap_sentences,
+            proposals=read_proposals(doc, self.model_key,
+                                     speaker_threshold=self.speaker_threshold,
+                                     cue_threshold=self.cue_threshold),
         )
 
     def _set_annotations(self, doc: Doc, statements: Sequence[Source],

@@ -79,6 +79,8 @@ def verb_statement(ix: DocIndex, i: int, record: Pattern | None = None) -> State
         # hangs it on the clause before it.
         subject = _find_subject(ix, head.head) or subject
     if subject is None:
+        subject = _proposed_subject(ix, verb)
+    if subject is None:
         return None
     if any(child.dep_ in ("preconj", "det") and child.lower_ in ix.words.negative_determiners
            for child in subject.children):
@@ -133,6 +135,17 @@ def _quote_opens_at_verb(ix: DocIndex, verb: Token) -> bool:
     subject = next((child for child in verb.children if child.dep_ == "nsubj"), None)
     return subject is not None and subject.i < segment.open_mark \
         and ix.sent_index(subject.i) == ix.sent_index(segment.open_mark)
+
+
+def _proposed_subject(ix: DocIndex, verb: Token) -> Token | None:
+    """The speaker the trained categorizer proposes nearest the verb, in its sentence and
+    outside quotations (None without proposals)."""
+    if not ix.model_speakers:
+        return None
+    low, high = ix.sent_bounds(ix.sent_index(verb.i))
+    near = [i for i in ix.model_speakers
+            if low <= i < high and i != verb.i and not ix.in_quote(i)]
+    return ix.doc[min(near, key=lambda i: abs(i - verb.i))] if near else None
 
 
 def _find_subject(ix: DocIndex, verb: Token) -> Token | None:

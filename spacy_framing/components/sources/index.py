@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 
 from ...types import Pattern
 from ..actors import RULE_INSTITUTION
+from .learned import NO_PROPOSALS, Proposals, cues_with_proposals
 from .matchers import CompiledRules
 from .quotes import Segment, find_segments
 from .rules import WordLists
@@ -69,6 +70,8 @@ class DocIndex:
     # Words of names given in full ("Vicente Fox"): a one-word PERSON ("Yonhap") may be
     # an outlet the recognizer took for a person.
     full_name_words: frozenset[str]
+    # Speaker heads the trained categorizer proposes, with their scores (see .learned).
+    model_speakers: Mapping[int, float] = field(default_factory=dict)
 
     def sent_index(self, i: int) -> int:
         return bisect_right(self.sent_starts, i) - 1
@@ -142,6 +145,7 @@ def build_index(
     use_textacy: bool,
     max_antecedent_sentences: int,
     max_quote_gap_sentences: int,
+    proposals: Proposals = NO_PROPOSALS,
 ) -> DocIndex:
     """Index a parsed Doc for the attribution stages.
 
@@ -154,6 +158,8 @@ def build_index(
     non_state_actors (frozenset[str]): Organisations and groups (NATO, the EU).
     use_textacy, max_antecedent_sentences, max_quote_gap_sentences: The component's
         settings, carried for the stages.
+    proposals (Proposals): The trained categorizer's speakers and cues (none: the rules
+        alone).
     RETURNS (DocIndex): The index.
     """
     flags = doc.to_array([SENT_START, IS_SPACE])
@@ -186,7 +192,10 @@ def build_index(
         segments=segments,
         segment_starts=tuple(s.open_mark for s in segments),
         headings=tuple(_heading_paragraphs(doc, breaks)),
-        cues=MappingProxyType(matches.cues),
+        cues=MappingProxyType(cues_with_proposals(
+            doc, matches.cues, proposals,
+            frozenset(i for _, start, end in matches.phrase_cues for i in range(start, end))
+            | frozenset(matches.noun_cues))),
         phrase_cues=tuple(matches.phrase_cues),
         noun_cues=MappingProxyType(matches.noun_cues),
         roles=MappingProxyType(roles),
@@ -209,6 +218,7 @@ def build_index(
         full_name_words=frozenset(t.lower_ for start, end in person_names if end - start > 1
                                   for t in doc[start:end]
                                   if t.pos_ == "PROPN" and t.i not in honorifics),
+        model_speakers=proposals.speakers,
     )
 
 
