@@ -224,6 +224,10 @@ def accept_source(ix: DocIndex, token: Token) -> int | None:
                                                         and child.i not in ix.roles)):
                 return child.i
         return token.i
+    if token.i in ix.model_speakers:
+        # A noun no role rule knows ("the airline", "her friend"), which the trained
+        # categorizer takes for a speaker.
+        return token.i
     return None
 
 
@@ -280,6 +284,15 @@ def _clause_content(ix: DocIndex, verb: Token, heads: Sequence[int]) -> list[tup
         start, end = trim(doc, max(head.left_edge.i, low), left, quotes=False)
         if end - start >= 2:
             contents.append((start, end))
+    if not contents and verb.dep_ == "parataxis" and head.i > verb.i \
+            and (verb.i in ix.model_cues or any(h in ix.model_speakers for h in heads)):
+        # "Cost estimates, he added, were ...": an attribution set inside the reported
+        # clause, taken when the trained categorizer proposes its cue or speaker.
+        for start, end in ((max(head.left_edge.i, low), verb.left_edge.i),
+                           (verb.right_edge.i + 1, min(head.right_edge.i + 1, high))):
+            start, end = trim(doc, start, end, quotes=False)
+            if end > start:
+                contents.append((start, end))
     return contents
 
 

@@ -72,6 +72,7 @@ class DocIndex:
     full_name_words: frozenset[str]
     # Speaker heads the trained categorizer proposes, with their scores (see .learned).
     model_speakers: Mapping[int, float] = field(default_factory=dict)
+    model_cues: Mapping[int, float] = field(default_factory=dict)
 
     def sent_index(self, i: int) -> int:
         return bisect_right(self.sent_starts, i) - 1
@@ -219,6 +220,7 @@ def build_index(
                                   for t in doc[start:end]
                                   if t.pos_ == "PROPN" and t.i not in honorifics),
         model_speakers=proposals.speakers,
+        model_cues=proposals.cues,
     )
 
 

@@ -10,6 +10,10 @@ scores single tokens as the head of a speaker (``SPEAKER``) or of a reporting cu
 * a proposed speaker is taken as the source of a cue verb whose subject the parse does not
   give ("..., the senator from Ohio in an interview on Sunday said"), the nearest one in the
   verb's sentence, outside quotations;
+* a subject no role rule knows ("the airline said", "her friend told") is accepted as a
+  source when it is proposed as a speaker;
+* an attribution set inside the reported clause ("Cost estimates, he added, were ...")
+  takes the clause around it as content when its cue or speaker is proposed;
 * everything else stays the rules': quotation pairing, mention extents, types, actors and
   home states, in-quote flags. The rule id of a statement a proposal made says so
   (``sources.indirect.model``).
