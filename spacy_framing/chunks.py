@@ -126,7 +126,8 @@ def pipe_facts(
     """Facts of each record, parsing long texts in chunks (see the module docstring).
 
     nlp (Language): The framing pipeline.
-    records (Iterable[Mapping[str, Any]]): Records with ``text`` and header fields.
+    records (Iterable[Mapping[str, Any]]): Records with ``text`` and header fields; a
+        ``date`` becomes each Doc's ``Doc._.date``.
     batch_size (int): Docs per ``nlp.pipe`` batch.
     n_process (int): Processes of ``nlp.pipe``.
     span_keys (Mapping[str, str] | None): Span group names, as for ``doc_facts``.
@@ -134,13 +135,16 @@ def pipe_facts(
         text) is turned into facts, e.g. to advance a progress bar.
     YIELDS (Facts): One document's facts per record, in order.
     """
+    from .dates import doc_input
     from .facts import doc_facts
 
-    def pieces() -> Iterator[tuple[str, tuple[Mapping[str, Any], int, bool]]]:
+    def pieces() -> Iterator[tuple[Any, tuple[Mapping[str, Any], int, bool]]]:
         for record in records:
             chunks = split_text(record["text"])
             for index, (offset, chunk) in enumerate(chunks):
-                yield chunk, (record, offset, index == len(chunks) - 1)
+                # A dated record's chunks carry its date (Doc._.date) into the pipeline.
+                yield (doc_input(nlp, chunk, record.get("date")),
+                       (record, offset, index == len(chunks) - 1))
 
     pending: list[tuple[int, Facts]] = []
     for doc, (record, offset, last) in nlp.pipe(pieces(), as_tuples=True,

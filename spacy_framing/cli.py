@@ -281,7 +281,8 @@ def benchmark(gold_paths: tuple[Path, ...], texts_root: Path | None, labels: str
               "or any other field of the input records) instead of by outlet.")
 @click.option("--target", required=True,
               help="Actor to compare: a canonical name or any alias the actors component "
-                   "knows (e.g. China, Beijing; `framing actors` lists them).")
+                   "knows (e.g. China, Beijing; `framing actors` lists them), or an office "
+                   "holder it knows (e.g. Obama), compared as that person.")
 @click.option("--alias", "aliases", multiple=True, metavar="A",
               help="Extra alias of the target (repeatable); with an unknown target, "
                    "defines it.")

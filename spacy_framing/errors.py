@@ -120,9 +120,20 @@ class ActorErrors(metaclass=ErrorsWithCodes):
     E105 = ("[{component}] 'aliases' must map each canonical actor name to a list of alias "
             "strings, e.g. {{\"China\": [\"Zhongnanhai\"]}}; got {value!r}")
     E106 = "'ambiguous' lists {aliases}, which are not aliases of this record"
-    E107 = "'effect' must be 'extend' or 'reject', got {value!r}"
+    E107 = ("'effect' must be 'extend', 'reject', 'reject_before' or 'office', "
+            "got {value!r}")
     E108 = ("'pattern' must be a non-empty list of token objects whose operators are "
             "bounded ('?', '{{n}}', '{{n,m}}'; not '*' or '+')")
     E109 = ("[{component}] {setting!r} must be 'bundled' (the file shipped with the "
             "package), null (none) or the path of a JSONL file, got {value!r}")
     E110 = "'applies_to' names unknown rule id(s) {unknown}; expected some of {known}"
+    E111 = ("'terms' must be a list of objects with 'role', 'start' and optionally "
+            "'actor' and 'end', e.g. {{\"role\": \"President\", \"start\": \"2009-01-20\", "
+            "\"end\": \"2017-01-20\"}}; got {value!r}")
+    E112 = ("term {index}: {key!r} must be an ISO date or year (\"2009-01-20\", "
+            "\"2009-01\" or \"2009\"){optional}, got {value!r}")
+    E113 = "term {index}: it ends ({end}) before it starts ({start})"
+    E114 = ("term {index}: unknown key(s) {keys}; a term has 'role', 'actor', 'start' "
+            "and 'end'")
+    E115 = "'terms' only belong in a leader record, which names its person with 'person'"
+    E116 = "'role' is required with effect 'office' and only allowed with it"

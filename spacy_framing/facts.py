@@ -10,13 +10,21 @@ Shape of one document's facts::
     {"doc_id", "outlet", "title", "date", "meta", "text", "n_tokens", "hedge_density",
      "sentences": [{"index", "start_char", "end_char", "text", "n_tokens", "lemmas",
                     "actors", "source_actors", "roles": {actor: "agent"|"affected"|"other"},
-                    "uncertain"}],
+                    "uncertain"} (+ "persons": {person: role}, "source_persons")],
      "spans": [{"group": "framing"|"hedges"|"actors", "label", "start_char", "end_char",
-                "text", "sentence", "rule", "in_quote"} (+ "actor" for actor mentions)],
+                "text", "sentence", "rule", "in_quote"} (+ "actor" for actor mentions,
+                "person" for those that name an office holder)],
      "sources": [{"start_char", "end_char", "text", "speaker", "type", "cue", "cue_span",
-                  "content", "actor", "sentence"}]}
+                  "content", "actor", "sentence"} (+ "person")]}
 
 All offsets are character offsets into ``text``; ``sentence`` is a sentence index.
+
+People (the ``persons`` span group of framing_actors: office holders named, in office on
+``Doc._.date`` or not, and the holder a title names) are optional keys, present only where
+there are some, so that facts without them stay as they were: a sentence's ``persons``
+(each person mentioned, with their role as for actors) and ``source_persons`` (people whose
+statement it carries), a source's ``person`` (the office holder speaking: the PERSON span in
+the speaker mention, else one whose mention reads like the resolved speaker name).
 """
 
 from __future__ import annotations
@@ -42,6 +50,7 @@ DEFAULT_SPAN_KEYS: dict[str, str] = {
     "hedges": "hedges",
     "sources": "sources",
     "actors": "actors",
+    "persons": "persons",
 }
 
 # Roles (codebook section 4): agent = subject of an active verb; affected = object,
@@ -104,20 +113,28 @@ def doc_facts(
         for span in _span_group(doc, keys[group]):
             spans.append(_span_fact(span, group, sentence_of(span.start)))
     actor_spans = list(_span_group(doc, keys["actors"]))
+    person_spans = list(_span_group(doc, keys["persons"]))
+    person_at = {(span.start, span.end): span.kb_id_ for span in person_spans}
     for span in actor_spans:
         fact = _span_fact(span, "actors", sentence_of(span.start))
         fact["actor"] = _canonical(span)
+        if (span.start, span.end) in person_at:
+            fact["person"] = person_at[(span.start, span.end)]
         spans.append(fact)
     spans.sort(key=lambda s: (s["start_char"], s["end_char"], s["group"], s["label"]))
 
     sources = [_source_fact(span, sentence_of)
                for span in _span_group(doc, keys["sources"])]
+    if person_spans:
+        _attach_source_persons(sources, person_spans)
 
     is_word, lemmas = _token_table(doc)
     sentence_facts = [_sentence_fact(index, sent, is_word, lemmas)
                       for index, sent in enumerate(sentences)]
     _attach_actors(sentence_facts, actor_spans, sentence_of)
+    _attach_actors(sentence_facts, person_spans, sentence_of, keys=("persons", "persons"))
     _attach_source_actors(sentence_facts, sources)
+    _attach_source_actors(sentence_facts, sources, keys=("person", "source_persons"))
     _attach_uncertainty(sentence_facts, sentences, spans)
 
     return {
@@ -284,38 +301,67 @@ def _sentence_fact(index: int, sent: Span, is_word: numpy.ndarray,
 
 
 def _attach_actors(sentence_facts: list[dict[str, Any]], actor_spans: list[Span],
-                   sentence_of: Any) -> None:
+                   sentence_of: Any, *, keys: tuple[str, str] = ("actors", "roles")) -> None:
     # Per sentence and actor, the role of the mention highest in the parse tree: the
-    # main clause says more about the actor's position than an embedded mention.
+    # main clause says more about the actor's position than an embedded mention. People
+    # (keys "persons", "persons") go to one optional dict, person -> role.
+    names_key, roles_key = keys
     best: dict[tuple[int, str], tuple[int, int, str]] = {}
     for order, span in enumerate(actor_spans):
         if not sentence_facts:
             break
         index = sentence_of(span.start)
         actor = _canonical(span)
-        if actor not in sentence_facts[index]["actors"]:
-            sentence_facts[index]["actors"].append(actor)
+        names = sentence_facts[index].setdefault(names_key, [] if names_key != roles_key
+                                                 else {})
+        if names_key != roles_key and actor not in names:
+            names.append(actor)
         role, depth = _mention_role(span)
         key = (index, actor)
         if key not in best or (depth, order) < best[key][:2]:
             best[key] = (depth, order, role)
     for (index, actor), (_, _, role) in best.items():
-        sentence_facts[index]["roles"][actor] = role
+        sentence_facts[index][roles_key][actor] = role
 
 
 def _attach_source_actors(sentence_facts: list[dict[str, Any]],
-                          sources: list[dict[str, Any]]) -> None:
+                          sources: list[dict[str, Any]], *,
+                          keys: tuple[str, str] = ("actor", "source_actors")) -> None:
     # A sentence concerns an actor whose source speaks in it: the sentence naming the
-    # source and every sentence of the reported content.
+    # source and every sentence of the reported content (people likewise, optional key).
+    source_key, bucket_key = keys
     for source in sources:
-        actor = source["actor"]
+        actor = source.get(source_key)
         if not actor:
             continue
         for index in {source["sentence"], *source["content_sentences"]}:
             if 0 <= index < len(sentence_facts):
-                bucket = sentence_facts[index]["source_actors"]
+                bucket = sentence_facts[index].setdefault(bucket_key, [])
                 if actor not in bucket:
                     bucket.append(actor)
+
+
+def _attach_source_persons(sources: list[dict[str, Any]], person_spans: list[Span]) -> None:
+    """A source's ``person``: the PERSON span inside its speaker mention, else the person
+    whose mention in the document reads like its resolved speaker ("he" resolved to
+    "Barack Obama")."""
+    by_text: dict[str, str] = {}
+    for span in person_spans:
+        by_text.setdefault(span.text.casefold(), span.kb_id_)
+        by_text.setdefault(span.kb_id_.casefold(), span.kb_id_)
+    for source in sources:
+        inside = [span.kb_id_ for span in person_spans
+                  if span.start_char < source["end_char"]
+                  and source["start_char"] < span.end_char]
+        speaker = str(source.get("speaker") or "").casefold()
+        person = inside[0] if inside else by_text.get(speaker)
+        if person is None and speaker:
+            # "President Barack Obama": the longest known mention at the name's end.
+            person = next((name for text, name in sorted(by_text.items(),
+                                                         key=lambda kv: -len(kv[0]))
+                           if speaker.endswith(" " + text)), None)
+        if person is not None:
+            source["person"] = person
 
 
 def _attach_uncertainty(sentence_facts: list[dict[str, Any]], sentences: list[Span],

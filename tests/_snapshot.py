@@ -44,7 +44,7 @@ BASIL_DOCS = 90
 # (textacy's ``preview``) add to. A component that registers a new one must add it here.
 SPAN_EXTENSIONS = ("actor", "content", "content_spans", "cue", "in_quote", "is_uncertain",
                    "source_content_ranges", "source_cue_range", "source_type", "speaker")
-DOC_EXTENSIONS = ("hedge_density", "uncertain_sentences")
+DOC_EXTENSIONS = ("date", "hedge_density", "uncertain_sentences")
 
 
 def shared_dir() -> Path:

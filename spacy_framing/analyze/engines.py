@@ -11,6 +11,7 @@ from concurrent.futures import CancelledError
 from typing import TYPE_CHECKING, Any
 
 from ..corpus import BadRecord
+from ..dates import doc_input
 from ..types import Facts, Record
 from ._base import AnalyzeError, PipelineUnavailable
 from .pipeline import (
@@ -113,12 +114,13 @@ class _ProcessEngine:
     def outcomes(self, units: Iterator[Unit]) -> Iterator[Outcome]:
         pending: deque[Record | BadRecord] = deque()
 
-        def texts() -> Iterator[str]:
+        def texts() -> Iterator[Any]:
             for unit in units:
                 for item in unit:
                     pending.append(item)
                     if not isinstance(item, BadRecord):
-                        yield item["text"]
+                        # Dated records go in as Docs carrying Doc._.date.
+                        yield doc_input(self.nlp, item["text"], item.get("date"))
 
         # Only the pipeline-wide handler: some spaCy pipes (the parser) cannot take their
         # own, and an error they raise reaches this handler through the worker anyway.

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..dates import doc_input
 from ..facts import doc_facts
 from ..types import Facts, Record
 from ._base import COLLECTOR, FACTS_KEY, PipelineUnavailable
@@ -97,8 +98,9 @@ def _failure(err: BaseException) -> str:
 def process_records(nlp: Language, records: Sequence[Record]) -> list[Facts | str]:
     """Facts for each record, or why the pipeline failed on it: one batch through
     ``nlp.pipe`` and, if that raises, one record at a time so that one bad document
-    does not take its batch down with it."""
-    texts = [record["text"] for record in records]
+    does not take its batch down with it. A record's ``date`` is its Doc's
+    ``Doc._.date``."""
+    texts = [doc_input(nlp, record["text"], record.get("date")) for record in records]
     try:
         docs = list(nlp.pipe(texts, batch_size=max(len(texts), 1)))
     except Exception:  # any pipeline error is retried record by record
@@ -108,7 +110,8 @@ def process_records(nlp: Language, records: Sequence[Record]) -> list[Facts | st
     results: list[Facts | str] = []
     for record in records:
         try:
-            results.append(_facts_of(nlp(record["text"]), record))
+            results.append(_facts_of(nlp(doc_input(nlp, record["text"], record.get("date"))),
+                                     record))
         except Exception as err:  # recorded in errors.jsonl
             logger.warning("%s:%s: %s", record.get("file"), record.get("line"), _failure(err))
             results.append(_failure(err))

@@ -16,6 +16,8 @@ from ._base import OUTPUT_VERSION, RUN_FILE, TABLES, WORK_DIR, AnalyzeError
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from ..compare.target import Target
+
 
 _DOC_KEYS = frozenset({"facts_version", "doc_id", "outlet", "title", "date", "meta", "text",
                        "n_tokens", "hedge_density", "sentences", "spans", "sources"})
@@ -350,9 +352,9 @@ def _check_meta_field(root: Path, field: str) -> None:
         field=field, fields=", ".join(fields)))
 
 
-def resolve_stored_target(target: str) -> str:
-    """The canonical actor for ``target`` (a canonical name or alias) without a parsing
-    model: the actors component on a blank pipeline knows every alias."""
+def resolve_stored_target(target: str) -> Target:
+    """The target ``target`` names (a canonical actor, an alias, or an office holder)
+    without a parsing model: the actors component on a blank pipeline knows every alias."""
     import spacy
 
     from ..compare import resolve_target

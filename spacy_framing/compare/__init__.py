@@ -9,7 +9,6 @@ a plain-language summary, returned as a :class:`Comparison`.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 import sys
@@ -36,19 +35,17 @@ from .profiles import (
 )
 from .stats import holm, label_tests, permutation_test
 from .summary import summarise
+from .target import Target, TargetError, as_target, resolve_target
 from .trends import PERIODS, build_trend
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
-__all__ = ["Comparison", "NoDocumentsError", "TargetError", "compare", "compare_facts"]
+__all__ = ["Comparison", "NoDocumentsError", "Target", "TargetError", "compare",
+           "compare_facts", "resolve_target"]
 
 DEFAULT_BOOTSTRAP = 1000
 DEFAULT_PERMUTATIONS = 1000
-
-
-class TargetError(ValueError):
-    """The target cannot be resolved to an actor; the message suggests close names."""
 
 
 class NoDocumentsError(ValueError):
@@ -80,10 +77,13 @@ class Comparison:
     trend_changes: list[dict[str, Any]] | None = None
     stratification: dict[str, Any] | None = None
     """With a stratify field: the differences within strata (see ``compare_facts``)."""
+    target_info: Target | None = None
+    """What the target is: an actor, or a person and the actors they spoke for."""
 
     def to_dict(self, *, include_documents: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {
             "target": self.target,
+            "target_info": (self.target_info or as_target(self.target)).to_dict(),
             "outlets": self.outlets,
             "divergence": self.divergence,
             "contrast_model": self.contrast_model,
@@ -168,8 +168,10 @@ def compare(
     ``inputs``: ``.txt`` articles, ``.jsonl``/``.csv`` record files, folders of them, or
     record dicts (``text``, ``outlet``, optional ``doc_id``, ``title``, ``date``).
     ``outlets`` names the ``.txt`` articles in order. ``target`` is a canonical actor or
-    any alias the actors component knows; ``aliases`` adds more (and may introduce an
-    actor the component does not know). ``nlp`` reuses a loaded framing pipeline
+    any alias the actors component knows, or an office holder it knows (compared as that
+    person, see :func:`resolve_target`); ``aliases`` adds more (and may introduce an
+    actor the component does not know). Each record's ``date`` is its Doc's
+    ``Doc._.date``, which picks who held an office then. ``nlp`` reuses a loaded framing pipeline
     (``aliases`` are then added to it); otherwise ``model`` is loaded. ``stratify`` and
     ``period`` are as in :func:`compare_facts`.
 
@@ -191,13 +193,13 @@ def compare(
         from .._loader import load
 
         nlp = load(model)
-    canonical = resolve_target(nlp, target, aliases)
+    resolved = resolve_target(nlp, target, aliases)
     from ..facts import stream_facts
 
     facts = stream_facts(nlp, records, batch_size=batch_size, n_process=n_process)
     order = list(dict.fromkeys(str(r["outlet"]) for r in records))
     with _progress_bar(len(records), enabled=progress) as advance:
-        result = compare_facts(_counted(facts, advance), target=canonical, seed=seed,
+        result = compare_facts(_counted(facts, advance), target=resolved, seed=seed,
                                n_bootstrap=n_bootstrap, n_permutations=n_permutations,
                                outlet_order=order, keep_documents=keep_documents,
                                stratify=stratify, period=period)
@@ -231,49 +233,10 @@ def _progress_bar(length: int, *, enabled: bool) -> Iterator[Any]:
         yield bar.update
 
 
-def resolve_target(nlp: Language, target: str, aliases: Sequence[str] = ()) -> str:
-    """The canonical actor for ``target``, after adding ``aliases`` to the actors pipe.
-
-    An unknown target with aliases becomes a new actor of that name; an unknown target
-    without aliases raises :class:`TargetError` listing the known actors.
-    """
-    pipe = _actors_pipe(nlp)
-    if pipe is None:
-        raise TargetError(f"the pipeline ({', '.join(nlp.pipe_names)}) has no "
-                          "framing_actors component, so no sentence can concern "
-                          f"{target!r}; load it with spacy_framing.load()")
-    target = target.strip()
-    canonical = pipe.resolve(target)
-    extra = [a.strip() for a in aliases if a and a.strip()]
-    if canonical is None:
-        if not extra:
-            known = sorted(pipe.known_actors())
-            # Compared case-blind: "china" and "CHINA" are one letter from nothing.
-            by_lower = {name.lower(): name for name in known}
-            close = [by_lower[name] for name in difflib.get_close_matches(
-                target.lower(), list(by_lower), n=5, cutoff=0.6)]
-            suggestion = f" (did you mean {', '.join(close)}?)" if close else ""
-            raise TargetError(Errors.E310.format(target=target, suggestion=suggestion,
-                                                 count=len(known)))
-        canonical = target
-        extra = [target, *extra]
-    if extra:
-        pipe.add_aliases({canonical: extra})
-    return canonical
-
-
-def _actors_pipe(nlp: Language) -> Any:
-    for _, pipe in nlp.pipeline:
-        if callable(getattr(pipe, "resolve", None)) and \
-                callable(getattr(pipe, "known_actors", None)):
-            return pipe
-    return None
-
-
 def compare_facts(
     facts: Iterable[Facts],
     *,
-    target: str,
+    target: str | Target,
     seed: int = 0,
     n_bootstrap: int = DEFAULT_BOOTSTRAP,
     n_permutations: int = DEFAULT_PERMUTATIONS,
@@ -286,7 +249,9 @@ def compare_facts(
 ) -> Comparison:
     """The comparison from per-document facts (no spaCy needed).
 
-    target (str): The canonical actor name as it appears in the facts.
+    target (str | Target): The canonical actor name as it appears in the facts, or a
+        :class:`Target` (a person is compared through the facts' optional ``persons``,
+        ``source_persons`` and the role of their mentions).
     stratify (str | None): A field (facts key or ``meta`` key, e.g. ``topic`` or a story
         id) whose values are strata: permutations shuffle outlets within strata, the
         bootstrap resamples within them, cross-validation holds out whole strata, and the
@@ -298,8 +263,10 @@ def compare_facts(
     """
     _check_counts(n_bootstrap, n_permutations)
     _check_period(period)
+    spec = as_target(target)
+    target = spec.name
     data = collect(facts, target, outlet_order=outlet_order, labels=labels,
-                   keep_documents=keep_documents, stratify=stratify)
+                   keep_documents=keep_documents, stratify=stratify, person=spec.is_person)
     if not data.outlets:
         raise NoDocumentsError(Errors.E311)
     if sort_groups:
@@ -348,6 +315,7 @@ def compare_facts(
     thin = [p["name"] for p in profiles if p["target_sentences"] < MIN_TARGET_SENTENCES]
     result: dict[str, Any] = {
         "target": target,
+        "target_info": spec.to_dict(),
         "outlets": profiles,
         "divergence": divergence,
         "contrast_model": model,
@@ -379,6 +347,7 @@ def compare_facts(
         trend=result["trend"],
         trend_changes=result["trend_changes"],
         stratification=stratification,
+        target_info=spec,
     )
 
 

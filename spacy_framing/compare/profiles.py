@@ -2,9 +2,10 @@
 
 A sentence *concerns* the target (codebook section 4) when it mentions one of the
 target's aliases (``sentence["actors"]``) or carries a statement whose SOURCE belongs to
-the target (``sentence["source_actors"]``). A profile aggregates devices, epistemic
-markers, sources and the target's grammatical role over those sentences, with bootstrap
-confidence intervals for every device share.
+the target (``sentence["source_actors"]``); a person target (an office holder) likewise
+through ``sentence["persons"]`` and ``sentence["source_persons"]``. A profile aggregates
+devices, epistemic markers, sources and the target's grammatical role over those
+sentences, with bootstrap confidence intervals for every device share.
 """
 
 from __future__ import annotations
@@ -123,13 +124,15 @@ def collect(
     labels: Sequence[str] = CODEBOOK_DEVICES,
     keep_documents: bool = True,
     stratify: str | None = None,
+    person: bool = False,
 ) -> TargetData:
     """Select the target's sentences in every document and group them by outlet.
 
     ``facts`` may be a stream; each document's facts are reduced at once. With
     ``keep_documents`` the facts are also kept (the HTML report shows the articles).
     ``stratify`` names the field (a facts key or a key of ``meta``) whose value is each
-    document's stratum; documents without one share the stratum ``"(none)"``.
+    document's stratum; documents without one share the stratum ``"(none)"``. With
+    ``person``, ``target`` is a person's name, found in the facts' person keys.
     """
     outlets: dict[str, OutletData] = {name: OutletData(name) for name in outlet_order}
     seen_labels: set[str] = set()
@@ -162,7 +165,7 @@ def collect(
         framing = {(s["sentence"], s["label"]) for s in doc["spans"] if s["group"] == "framing"}
         outlet.article_devices.update(label for _, label in framing)
         seen_labels.update(label for _, label in framing)
-        _collect_document(outlet, index, doc, target)
+        _collect_document(outlet, index, doc, target, person=person)
     extra = sorted(seen_labels - set(labels))
     return TargetData(target=target, outlets=list(outlets.values()),
                       labels=[*labels, *extra], documents=documents,
@@ -182,10 +185,18 @@ def field_value(doc: Facts, name: str) -> Any:
     return doc.get(name) if name in _FACTS_FIELDS else None
 
 
-def _collect_document(outlet: OutletData, index: int, doc: Facts, target: str) -> None:
+# Where a sentence's facts name actors, the actors whose sources speak in it and their
+# roles; people have optional keys of their own (see spacy_framing.facts).
+_ACTOR_KEYS = ("actors", "source_actors", "roles")
+_PERSON_KEYS = ("persons", "source_persons", "persons")
+
+
+def _collect_document(outlet: OutletData, index: int, doc: Facts, target: str, *,
+                      person: bool = False) -> None:
+    named, speaking, roles = _PERSON_KEYS if person else _ACTOR_KEYS
     concerned = {
         s["index"] for s in doc["sentences"]
-        if target in s["actors"] or target in s["source_actors"]
+        if target in s.get(named, ()) or target in s.get(speaking, ())
     }
     sentence_by_index = {s["index"]: s for s in doc["sentences"]}
     for span in doc["spans"]:
@@ -219,7 +230,7 @@ def _collect_document(outlet: OutletData, index: int, doc: Facts, target: str) -
             device_spans=device_spans,
             hedge_spans=[s for s in spans if s["group"] == "hedges"],
             sources=sources_by_sentence.get(sentence["index"], []),
-            role=sentence["roles"].get(target, "other"),
+            role=(sentence.get(roles) or {}).get(target, "other"),
         ))
 
 

@@ -76,3 +76,13 @@ def trend_cell(stats: Mapping[str, Any]) -> str:
     """``18% [5–32]``: a trend share and its interval in percent."""
     low, high = stats["ci"]
     return f"{pct(stats['share'])} [{100 * low:.0f}–{100 * high:.0f}]"
+
+
+def target_heading(result: Mapping[str, Any]) -> str:
+    """The target as report headers name it: "China", or, for a person,
+    "Barack Obama (person; United States)"."""
+    info = result.get("target_info") or {}
+    if info.get("kind") != "person":
+        return str(result["target"])
+    actors = ", ".join(info.get("actors") or ()) or "no actor known"
+    return f"{result['target']} (person; {actors})"

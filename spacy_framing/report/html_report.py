@@ -26,6 +26,7 @@ from ._format import (
     number,
     pct,
     share_cell,
+    target_heading,
     top_items,
     trend_labels,
 )
@@ -66,6 +67,7 @@ def render_html(result: Mapping[str, Any], *,
     model = result.get("contrast_model") or {}
     return template.render(
         target=result["target"],
+        heading=target_heading(result),
         summary=result.get("summary", []),
         notes=result.get("notes", []),
         names=names,
@@ -86,7 +88,9 @@ def render_html(result: Mapping[str, Any], *,
         accuracy=number(model.get("cv_balanced_accuracy")),
         chance=number(model.get("chance")),
         evidence=_evidence_rows(outlets),
-        articles=[_article(doc, result["target"]) for doc in documents],
+        articles=[_article(doc, result["target"],
+                           person=(result.get("target_info") or {}).get("kind") == "person")
+                  for doc in documents],
         legend=[(label, SPAN_COLOURS.get(label, "#dddddd"))
                 for label in [*labels, "HEDGE", "BOOSTER", "SOURCE", "TARGET"]],
     )
@@ -313,8 +317,9 @@ def highlighted_markup(text: str, spans: Sequence[tuple[int, int, str]],
                                                for label, colour in colours.items()}})
 
 
-def _article(doc: Mapping[str, Any], target: str) -> dict[str, Any]:
-    markup = highlighted_markup(doc["text"], _highlight_spans(doc, target), SPAN_COLOURS)
+def _article(doc: Mapping[str, Any], target: str, *, person: bool = False) -> dict[str, Any]:
+    markup = highlighted_markup(doc["text"], _highlight_spans(doc, target, person=person),
+                                SPAN_COLOURS)
     return {
         "doc_id": doc.get("doc_id"),
         "outlet": doc.get("outlet"),
@@ -324,11 +329,14 @@ def _article(doc: Mapping[str, Any], target: str) -> dict[str, Any]:
     }
 
 
-def _highlight_spans(doc: Mapping[str, Any], target: str) -> list[tuple[int, int, str]]:
+def _highlight_spans(doc: Mapping[str, Any], target: str, *,
+                     person: bool = False) -> list[tuple[int, int, str]]:
     spans = [(s["start_char"], s["end_char"], s["label"]) for s in doc["spans"]
              if s["group"] in ("framing", "hedges")]
+    # A person target: the actor mentions that name them ("person" on the span fact).
+    key = "person" if person else "actor"
     spans += [(s["start_char"], s["end_char"], "TARGET") for s in doc["spans"]
-              if s["group"] == "actors" and s.get("actor") == target]
+              if s["group"] == "actors" and s.get(key) == target]
     spans += [(s["start_char"], s["end_char"], "SOURCE") for s in doc["sources"]]
     return sorted(spans)
 

@@ -15,6 +15,7 @@ from ._format import (
     number,
     pct,
     share_cell,
+    target_heading,
     top_items,
     trend_cell,
     trend_labels,
@@ -54,7 +55,7 @@ def render_markdown(result: Mapping[str, Any]) -> str:
     target = result["target"]
     outlets: Sequence[Mapping[str, Any]] = result["outlets"]
     names = [o["name"] for o in outlets]
-    out = [f"# How outlets frame {_cell(target)}", "", "## Summary", ""]
+    out = [f"# How outlets frame {_cell(target_heading(result))}", "", "## Summary", ""]
     out += [f"- {_cell(sentence)}" for sentence in result.get("summary", [])]
     out += ["", "## Profiles", ""]
     out += _table(["", *names], [

@@ -17,6 +17,7 @@ from ._format import (
     number,
     pct,
     share_cell,
+    target_heading,
     top_items,
     trend_cell,
     trend_labels,
@@ -36,7 +37,7 @@ def render_text(result: Mapping[str, Any], *, colour: bool = False) -> str:
     target = result["target"]
     outlets: Sequence[Mapping[str, Any]] = result["outlets"]
     names = [o["name"] for o in outlets]
-    lines = [style(f"framing compare — target: {target}", bold=True), ""]
+    lines = [style(f"framing compare — target: {target_heading(result)}", bold=True), ""]
 
     if len(outlets) > WIDE_GROUPS:
         lines += _wide_lines(result, style)

@@ -15,7 +15,8 @@ Every mention is a span labelled ``ACTOR`` whose ``kb_id_`` is the canonical act
     or demonym followed by an institution word ("China's Foreign Ministry", "the Russian
     government", "South Korea's Joint Chiefs of Staff");
 ``leader``
-    a leader or spokesperson in office ("Xi Jinping", "Putin", "Lin Jian");
+    a leader, minister or spokesperson in office on the document's date ("Xi Jinping",
+    "Putin", "Lin Jian");
 ``user_alias``
     an alias given through the ``aliases`` setting or :meth:`ActorTagger.add_aliases`.
 
@@ -31,6 +32,15 @@ or null for none. Aliases are matched case-sensitively (ORTH, plus apostrophe an
 accent-free variants, and ALL CAPS for names): "US" is the United States, "us" is not;
 "Turkey" may be the state, "turkey" never is. Datelines ("WASHINGTON --") name the place
 of reporting, not an actor, and are left alone because capitals have no ALL-CAPS form.
+
+Office holders and dates. Leader records list the offices their person held (``terms``:
+role, actor, start, end; see :mod:`.offices`), 2000-2025 for the G20 states, North Korea,
+Ukraine, Iran, Israel and the EU, UN and NATO heads. ``Doc._.date`` (an ISO date string,
+see :mod:`spacy_framing.dates`) picks who held an office then: "Obama" in 2014 is the
+United States, "Trump" in 2014 no state's; without a date any holder resolves. The people
+named go to ``doc.spans[persons_key]`` (label ``PERSON``, ``kb_id_`` the person, in office
+or not), with the one holder a title names on the date ("the Chinese president" in 2011
+is Hu Jintao; rule id ``office``, from ``office`` context rules).
 
 Ambiguity. Aliases listed under a record's ``ambiguous`` key ("Georgia", "Jordan", "Chad",
 "Turkey", "Washington", ...) are kept only when the named-entity recognizer agrees (a
@@ -53,15 +63,18 @@ from .records import (
     ACTOR_SCHEMA,
     CONTEXT_FILE,
     CONTEXT_SCHEMA,
+    DEFAULT_PERSONS_KEY,
     DEFAULT_SPANS_KEY,
     GAZETTEER_FILE,
     LABEL,
     LEADERS_FILE,
+    PERSON_LABEL,
     RULE_CAPITAL,
     RULE_COUNTRY,
     RULE_DEMONYM,
     RULE_INSTITUTION,
     RULE_LEADER,
+    RULE_OFFICE,
     RULE_ORGANIZATION,
     RULE_USER,
 )
@@ -71,15 +84,18 @@ __all__ = [
     "BUNDLED",
     "CONTEXT_FILE",
     "CONTEXT_SCHEMA",
+    "DEFAULT_PERSONS_KEY",
     "DEFAULT_SPANS_KEY",
     "GAZETTEER_FILE",
     "LABEL",
     "LEADERS_FILE",
+    "PERSON_LABEL",
     "RULE_CAPITAL",
     "RULE_COUNTRY",
     "RULE_DEMONYM",
     "RULE_INSTITUTION",
     "RULE_LEADER",
+    "RULE_OFFICE",
     "RULE_ORGANIZATION",
     "RULE_USER",
     "ActorTagger",

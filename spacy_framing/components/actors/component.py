@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import typing
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -10,14 +9,13 @@ from functools import partialmethod
 from pathlib import Path
 from typing import Any
 
-import numpy
-from spacy.attrs import ORTH
 from spacy.errors import MatchPatternError
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.pipeline.span_ruler import overlapping_labeled_spans_score
 from spacy.tokens import Doc, Span
 
+from ...dates import DATE_EXTENSION, DateBounds, date_bounds, register_date_extension
 from ...errors import ActorErrors, ActorWarnings
 from ...types import AliasMap, PathLikeStr, Pattern
 from ..rules import (
@@ -31,25 +29,32 @@ from ..rules import (
     package_data_path,
 )
 from ..rules.component import BUNDLED
-from .mentions import GLUE_HYPHENS, entity_bounds, entity_runs_on, has_name_neighbour
+from .glued import GluedWords
+from .mentions import accepts
+from .offices import OfficeHolders, actor_at, compile_terms
 from .records import (
     ACTOR_SCHEMA,
-    BASE_RULES,
     CONTEXT_FILE,
     CONTEXT_SCHEMA,
     DEFAULT_AGREEING_ENT_TYPES,
+    DEFAULT_PERSONS_KEY,
     DEFAULT_REJECT_ENT_TYPES,
     DEFAULT_SPANS_KEY,
     GAZETTEER_FILE,
     LABEL,
     LEADERS_FILE,
+    OFFICE_RULES,
+    PERSON_LABEL,
     RULE_COUNTRY,
     RULE_INSTITUTION,
+    RULE_LEADER,
+    RULE_OFFICE,
     RULE_ORGANIZATION,
     RULE_USER,
     Alias,
     Candidate,
     ContextRule,
+    check_aliases,
     compile_actor_record,
     compile_context_record,
     leading_words,
@@ -59,12 +64,18 @@ from .records import (
 
 # --------------------------------------------------------------------------- component
 
+# Titles found next to a mention: (start, end, actor, role).
+Title = tuple[int, int, str, str]
+register_date_extension()
+
+
 @Language.factory(
     "framing_actors",
     assigns=["doc.spans"],
     requires=[],
     default_config={
         "spans_key": DEFAULT_SPANS_KEY,
+        "persons_key": DEFAULT_PERSONS_KEY,
         "aliases": {},
         "gazetteer": BUNDLED,
         "leaders": BUNDLED,
@@ -89,6 +100,7 @@ def make_actors(
     name: str,
     *,
     spans_key: str,
+    persons_key: str | None,
     aliases: dict[str, list[str]],
     gazetteer: str | None,
     leaders: str | None,
@@ -98,16 +110,21 @@ def make_actors(
     overwrite: bool,
     scorer: Callable | None,
 ) -> ActorTagger:
-    return ActorTagger(nlp, name, spans_key=spans_key, aliases=aliases, gazetteer=gazetteer,
+    return ActorTagger(nlp, name, spans_key=spans_key, persons_key=persons_key,
+                       aliases=aliases, gazetteer=gazetteer,
                        leaders=leaders, context=context, agreeing_ent_types=agreeing_ent_types,
                        reject_ent_types=reject_ent_types, overwrite=overwrite, scorer=scorer)
 
 
 class ActorTagger(RuleComponent):
-    """Tags mentions of states and collective actors from a JSONL gazetteer."""
+    """Tags mentions of states and collective actors from a JSONL gazetteer, and the
+    office holders among them in ``doc.spans[persons_key]`` (label ``PERSON``, ``kb_id_``
+    the person, ``id_`` "leader" for a name or "office" for a title), dated by
+    ``Doc._.date``."""
 
     settings = (
         Setting("spans_key"),
+        Setting("persons_key"),
         Setting("aliases", "_check_aliases"),
         Setting("gazetteer", "_check_gazetteer"),
         Setting("leaders", "_check_leaders"),
@@ -126,6 +143,7 @@ class ActorTagger(RuleComponent):
         name: str = "framing_actors",
         *,
         spans_key: str = DEFAULT_SPANS_KEY,
+        persons_key: str | None = DEFAULT_PERSONS_KEY,
         aliases: AliasMap | None = None,
         gazetteer: str | None = BUNDLED,
         leaders: str | None = BUNDLED,
@@ -138,6 +156,7 @@ class ActorTagger(RuleComponent):
         self.nlp = nlp
         self.name = name
         self.spans_key = spans_key
+        self.persons_key = persons_key
         self.gazetteer = self._check_source("gazetteer", gazetteer)
         self.leaders = self._check_source("leaders", leaders)
         self.context = self._check_source("context", context)
@@ -167,19 +186,7 @@ class ActorTagger(RuleComponent):
     _check_context = partialmethod(_check_source, "context")
 
     def _check_aliases(self, aliases: Any) -> dict[str, list[str]]:
-        if not isinstance(aliases, Mapping):
-            raise ValueError(ActorErrors.E105.format(component=self.name, value=aliases))
-        checked: dict[str, list[str]] = {}
-        for actor, names in aliases.items():
-            if isinstance(names, str):
-                names = [names]
-            valid_names = isinstance(names, list | tuple) and all(
-                isinstance(alias, str) and alias.strip() for alias in names)
-            if not (isinstance(actor, str) and actor.strip()) or not valid_names:
-                raise ValueError(ActorErrors.E105.format(component=self.name,
-                                                         value={actor: names}))
-            checked[actor.strip()] = [alias.strip() for alias in names]
-        return checked
+        return check_aliases(aliases, component=self.name)
 
     def _source_path(self, value: str | None, filename: str) -> Path | None:
         if value is None:
@@ -228,6 +235,19 @@ class ActorTagger(RuleComponent):
             return None
         return self._resolve_index.get(normalize_name(name))
 
+    def resolve_person(self, name: str) -> str | None:
+        """The person a name of an office holder stands for ("Obama", "Barack Obama",
+        "hu jintao"), or None; the same loose matching as :meth:`resolve`."""
+        self._ensure_loaded()
+        return self._person_index.get(normalize_name(name)) if isinstance(name, str) \
+            else None
+
+    def person_actors(self, person: str) -> list[str]:
+        """The actors a person (as :meth:`resolve_person` returns it) spoke for, in the
+        order of their terms (their record's actor when no terms are known)."""
+        self._ensure_loaded()
+        return self._offices.actors_of(person)
+
     def add_aliases(self, aliases: AliasMap) -> None:
         """Add aliases (canonical actor -> alias strings); an unknown canonical name becomes
         a new actor. User aliases win over gazetteer aliases that are spelled alike."""
@@ -250,8 +270,9 @@ class ActorTagger(RuleComponent):
         self._actors: dict[str, str] = {}  # canonical -> kind
         self._alias_by_key: dict[int, Alias] = {}
         self._resolve_index: dict[str, str] = {}
-        self._word_aliases: dict[str, Alias] = {}  # aliases without spaces
-        self._dotted_aliases: set[str] = set()  # one-token aliases with dots: "U.S."
+        self._person_index: dict[str, str] = {}
+        self._offices = OfficeHolders()
+        self._glued = GluedWords()
         self._order = 0
         self.phrase_matcher = LazyPhraseMatcher(self.nlp, attr="ORTH")
         # One matcher for the words after a mention (extend and reject rules), one for the
@@ -263,9 +284,6 @@ class ActorTagger(RuleComponent):
         self._after_first_words: set[str] | None = set()
         self._after_first_span = 1
         self._before_rules: list[ContextRule] = []
-        self._glued: re.Pattern[str] | None = None
-        # ORTH hash -> actors named inside a glued token ("U.S.-China"); () for other words.
-        self._glued_by_orth: dict[int, tuple[tuple[str, str], ...]] = {}
 
     def _ensure_loaded(self) -> None:
         if not self._loaded:
@@ -350,9 +368,12 @@ class ActorTagger(RuleComponent):
             kind = record.get("kind", "state" if "person" not in record else "")
             if kind or actor not in self._actors:
                 self._actors[actor] = kind or "state"
+            if "person" in record and entries:
+                person = record["person"].strip()
+                self._offices.add(person, actor, compile_terms(record, actor))
+                self._person_index.setdefault(normalize_name(person), person)
             self._add_entries(entries)
-        self._glued = self._glued_pattern()
-        self._glued_by_orth = {}
+        self._glued.rebuild()
 
     def _add_entries(self, entries: Iterable[tuple[str, Alias]]) -> None:
         for alias, meaning in entries:
@@ -365,13 +386,14 @@ class ActorTagger(RuleComponent):
                 continue
             if not meaning.short:
                 self._resolve_index.setdefault(normalize_name(alias), meaning.actor)
+                if meaning.person is not None:
+                    self._person_index.setdefault(normalize_name(alias), meaning.person)
             if meaning.is_user:
                 self._resolve_index[normalize_name(alias)] = meaning.actor
             self._resolve_index.setdefault(normalize_name(meaning.actor), meaning.actor)
             if not meaning.short and not any(char.isspace() for char in alias):
-                self._word_aliases[alias] = meaning
-                if "." in alias and len(self.nlp.make_doc(alias)) == 1:
-                    self._dotted_aliases.add(alias)
+                self._glued.add(alias, meaning, one_token="." in alias
+                                and len(self.nlp.make_doc(alias)) == 1)
 
     def _add_user_aliases(self, aliases: Mapping[str, Sequence[str]]) -> None:
         entries: list[tuple[str, Alias]] = []
@@ -389,17 +411,7 @@ class ActorTagger(RuleComponent):
                                               order=self._order)))
             self._order += 1
         self._add_entries(entries)
-        self._glued = self._glued_pattern()
-        self._glued_by_orth = {}
-
-    def _glued_pattern(self) -> re.Pattern[str] | None:
-        # The tokenizer keeps "U.S.-led" and "U.S.-China" as one token, so no phrase can
-        # match inside them; a regex over the text finds these tokens instead.
-        dotted = sorted(self._dotted_aliases, key=len, reverse=True)
-        if not dotted:
-            return None
-        joined = "|".join(re.escape(alias) for alias in dotted)
-        return re.compile(rf"(?:{joined})[{''.join(GLUE_HYPHENS)}](?=\w)")
+        self._glued.rebuild()
 
     # -- compiling context rules ---------------------------------------------------------
 
@@ -432,21 +444,30 @@ class ActorTagger(RuleComponent):
     # -- processing ----------------------------------------------------------------------
 
     def match(self, doc: Doc) -> list[Span]:
-        """The actor mentions in ``doc``, after the ambiguity checks and longest match."""
+        """The actor mentions in ``doc`` (label ``ACTOR``), after the ambiguity checks and
+        longest match, and the office holders named (label ``PERSON``), on the date of
+        ``Doc._.date``."""
         self._ensure_loaded()
         if len(doc) == 0 or not self._alias_by_key:
             return []
+        bounds = date_bounds(doc._.get(DATE_EXTENSION))
         raw = [(self._alias_by_key[key], start, end)
                for key, start, end in self.phrase_matcher(doc)]
         has_ents = doc.has_annotation("ENT_IOB")
         covered = {index for alias, start, end in raw if not alias.blocker
                    for index in range(start, end)}
         candidates: list[Candidate] = []
+        titles: list[Title] = []
         for alias, start, end in raw:
             if alias.blocker:
                 candidates.append(Candidate(start, end, alias, alias.rule_id))
-            elif self._accepts(doc, start, end, alias, has_ents=has_ents, covered=covered):
-                candidates.extend(self._with_context(doc, start, end, alias))
+            elif accepts(doc, start, end, alias, has_ents=has_ents, covered=covered,
+                         reject_ent_types=self.reject_ent_types,
+                         agreeing_ent_types=self.agreeing_ent_types):
+                candidates.extend(self._with_context(doc, start, end, alias, titles))
+        for candidate in candidates:
+            if candidate.alias.person is not None:
+                candidate.actor = actor_at(candidate.alias.terms, candidate.alias.actor, bounds)
         kept: list[Candidate] = []
         taken: set[int] = set()
         for candidate in sorted(candidates, key=lambda c: (c.rank, c.start)):
@@ -455,38 +476,38 @@ class ActorTagger(RuleComponent):
                 taken.update(range(candidate.start, candidate.end))
         kept = [candidate for candidate in kept if not candidate.alias.blocker]
         named_in_full = {c.alias.person for c in kept if c.alias.person and not c.alias.short}
-        spans = [Span(doc, c.start, c.end, label=LABEL, kb_id=c.alias.actor, span_id=c.rule_id)
-                 for c in kept if not c.alias.short or c.alias.person in named_in_full]
-        spans.extend(self._glued_mentions(doc, taken))
+        kept = [c for c in kept if not c.alias.short or c.alias.person in named_in_full]
+        spans = [Span(doc, c.start, c.end, label=LABEL, kb_id=c.actor, span_id=c.rule_id)
+                 for c in kept if c.actor is not None]
+        spans.extend(self._glued.mentions(doc, taken))
+        spans.extend(self._persons(doc, kept, titles, bounds))
         return sorted(spans, key=lambda span: (span.start, span.end, span.kb_id_))
 
-    def _accepts(self, doc: Doc, start: int, end: int, alias: Alias, *, has_ents: bool,
-                 covered: set[int]) -> bool:
-        if has_ents and self.reject_ent_types and alias.person is None and any(
-            doc[index].ent_type_ in self.reject_ent_types for index in range(start, end)
-        ):
-            return False
-        bounds = entity_bounds(doc, start, end) if has_ents else None
-        if bounds is not None and alias.person is None and doc[start].ent_type_ == "PERSON" \
-                and entity_runs_on(doc, end, end, (end, bounds[1]), covered):
-            # A person's name that starts with an alias: "Dutch Ruppersberger".
-            return False
-        if not (alias.ambiguous or alias.single_word_name):
-            return True
-        if not has_ents:
-            return not has_name_neighbour(doc, start, end, covered)
-        if alias.ambiguous:
-            agreeing = ("PERSON",) if alias.person else self.agreeing_ent_types
-            if bounds is None or any(doc[index].ent_type_ not in agreeing
-                                     for index in range(start, end)):
-                return False
-        return bounds is None or not entity_runs_on(doc, start, end, bounds, covered)
+    def _persons(self, doc: Doc, kept: list[Candidate], titles: list[Title],
+                 bounds: DateBounds | None) -> list[Span]:
+        """PERSON spans: every named office holder (in office on the date or not), and
+        the one holder of each title after a kept mention ("the Chinese president")."""
+        if self.persons_key is None:
+            return []
+        spans = [Span(doc, c.start, c.end, label=PERSON_LABEL, kb_id=c.alias.person,
+                      span_id=RULE_LEADER) for c in kept if c.alias.person is not None]
+        starts = {(c.start, c.actor) for c in kept}
+        named = {(span.start, span.end) for span in spans}
+        for start, end, actor, role in dict.fromkeys(titles):
+            holder = self._offices.holder(actor, role, bounds)
+            if holder is not None and (start, actor) in starts and (start, end) not in named:
+                named.add((start, end))
+                spans.append(Span(doc, start, end, label=PERSON_LABEL, kb_id=holder,
+                                  span_id=RULE_OFFICE))
+        return spans
 
-    def _with_context(self, doc: Doc, start: int, end: int, alias: Alias) -> list[Candidate]:
+    def _with_context(self, doc: Doc, start: int, end: int, alias: Alias,
+                      titles: list[Title]) -> list[Candidate]:
         """The mention, unless a context rule rejects it, plus its extension over an
-        institution ("China" + "'s Foreign Ministry")."""
+        institution ("China" + "'s Foreign Ministry"); titles after it ("China" + "'s
+        foreign minister") are added to ``titles``."""
         mention = Candidate(start, end, alias, alias.rule_id)
-        if alias.rule_id not in BASE_RULES or not self._context_span:
+        if alias.rule_id not in OFFICE_RULES or not self._context_span:
             return [mention]
         rules = self._context_rules
         if start > 0 and any(rule.applies(alias) for rule in self._before_rules):
@@ -502,56 +523,32 @@ class ActorTagger(RuleComponent):
                                                for token in window[:self._after_first_span]):
             return [mention]
         longest = 0
+        found: list[Title] = []
         for key, match_start, match_end in self._after_matcher(window):
             rule = rules[key]
             if match_start != 0 or not rule.applies(alias):
                 continue
             if rule.effect == "reject":
                 return []
-            longest = max(longest, match_end)
+            if rule.role is not None:
+                found.append((start, end + match_end, alias.actor, rule.role))
+            else:
+                longest = max(longest, match_end)
+        titles.extend(found)
         if not longest:
             return [mention]
         return [mention, Candidate(start, end + longest, alias, RULE_INSTITUTION)]
 
-    def _glued_mentions(self, doc: Doc, taken: set[int]) -> list[Span]:
-        """Mentions inside tokens such as "U.S.-led" or "U.S.-China" (one span per actor
-        over the whole token)."""
-        if self._glued is None:
-            return []
-        # Each distinct word is checked once per component (cached by its hash), so a doc
-        # costs one pass in C over its token hashes plus a look-up per distinct word.
-        orths = doc.to_array(ORTH)
-        found: list[tuple[int, tuple[tuple[str, str], ...]]] = []
-        for orth in numpy.unique(orths).tolist():
-            actors = self._glued_by_orth.get(orth)
-            if actors is None:
-                actors = self._glued_by_orth[orth] = self._glued_actors(
-                    self.nlp.vocab.strings[orth])
-            if actors:
-                found.append((orth, actors))
-        spans: list[Span] = []
-        for orth, actors in found:
-            for index in numpy.flatnonzero(orths == orth).tolist():
-                if index not in taken:
-                    spans.extend(Span(doc, index, index + 1, label=LABEL, kb_id=actor,
-                                      span_id=rule_id) for actor, rule_id in actors)
-        return spans
-
-    def _glued_actors(self, word: str) -> tuple[tuple[str, str], ...]:
-        """(actor, rule id) for each actor named in a word like "U.S.-China"."""
-        if self._glued is None or not self._glued.match(word):
-            return ()
-        actors: dict[str, str] = {}
-        for part in re.split(f"[{''.join(GLUE_HYPHENS)}]", word):
-            alias = self._word_aliases.get(part)
-            if alias is not None and not alias.short:
-                actors.setdefault(alias.actor, alias.rule_id)
-        return tuple(actors.items())
-
     def set_annotations(self, doc: Doc, spans: list[Span]) -> None:
-        if self.spans_key in doc.spans and not self.overwrite:
-            spans = sorted([*doc.spans[self.spans_key], *spans])
-        doc.spans[self.spans_key] = spans
+        """Write the ACTOR spans to ``spans_key`` and the PERSON spans to
+        ``persons_key``."""
+        for key, label in ((self.spans_key, LABEL), (self.persons_key, PERSON_LABEL)):
+            if key is None:
+                continue
+            found = [span for span in spans if span.label_ == label]
+            if key in doc.spans and not self.overwrite:
+                found = sorted([*doc.spans[key], *found])
+            doc.spans[key] = found
 
     def score(self, examples: Iterable[Any], **kwargs: Any) -> dict[str, Any]:
         if self.scorer is None:

@@ -4,9 +4,12 @@ another name, entity boundaries.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from spacy.tokens import Doc, Token
 
 from ..rules.lexicon import word_set
+from .records import Alias
 
 # Capitalised words that may stand next to an ambiguous alias or a person's surname
 # without making it part of another name: titles ("President Putin"), compass words
@@ -62,3 +65,42 @@ def entity_runs_on(doc: Doc, start: int, end: int, bounds: tuple[int, int],
             continue
         return True
     return False
+
+
+def accepts(doc: Doc, start: int, end: int, alias: Alias, *, has_ents: bool,
+            covered: set[int], reject_ent_types: Sequence[str],
+            agreeing_ent_types: Sequence[str]) -> bool:
+    """Whether the match of ``alias`` over ``doc[start:end]`` is a mention: not inside an
+    entity of a rejected type or a person's name it begins, and, for ambiguous aliases
+    and one-word names of people, agreed by NER (or, without NER, not next to another
+    capitalised name word).
+
+    doc (Doc): The document.
+    start (int): The match's first token.
+    end (int): The token after the match.
+    alias (Alias): What the matched string means.
+    has_ents (bool): Whether the Doc has NER annotation.
+    covered (set[int]): Tokens inside some alias match.
+    reject_ent_types (Sequence[str]): Entity types no alias counts inside.
+    agreeing_ent_types (Sequence[str]): Entity types that confirm an ambiguous alias.
+    RETURNS (bool): Whether to keep the match.
+    """
+    if has_ents and reject_ent_types and alias.person is None and any(
+        doc[index].ent_type_ in reject_ent_types for index in range(start, end)
+    ):
+        return False
+    bounds = entity_bounds(doc, start, end) if has_ents else None
+    if bounds is not None and alias.person is None and doc[start].ent_type_ == "PERSON" \
+            and entity_runs_on(doc, end, end, (end, bounds[1]), covered):
+        # A person's name that starts with an alias: "Dutch Ruppersberger".
+        return False
+    if not (alias.ambiguous or alias.single_word_name):
+        return True
+    if not has_ents:
+        return not has_name_neighbour(doc, start, end, covered)
+    if alias.ambiguous:
+        agreeing = ("PERSON",) if alias.person else agreeing_ent_types
+        if bounds is None or any(doc[index].ent_type_ not in agreeing
+                                 for index in range(start, end)):
+            return False
+    return bounds is None or not entity_runs_on(doc, start, end, bounds, covered)

@@ -14,6 +14,7 @@ from spacy.matcher import Matcher
 
 from ...errors import ActorErrors
 from ..rules import RuleSchema, max_pattern_length
+from .offices import Term, compile_terms
 
 LABEL = "ACTOR"
 DEFAULT_SPANS_KEY = "actors"
@@ -30,8 +31,15 @@ RULE_CAPITAL = "capital"
 RULE_INSTITUTION = "institution"
 RULE_LEADER = "leader"
 RULE_USER = "user_alias"
+RULE_OFFICE = "office"
+"""The span id of a title that names an office holder ("the Chinese president")."""
+PERSON_LABEL = "PERSON"
+DEFAULT_PERSONS_KEY = "persons"
 BASE_RULES = (RULE_COUNTRY, RULE_ORGANIZATION, RULE_DEMONYM, RULE_CAPITAL, RULE_USER)
 """Rules whose mentions context rules may extend or reject."""
+OFFICE_RULES = (*BASE_RULES, RULE_INSTITUTION)
+"""Rules whose mentions an ``office`` context rule may follow ("White House" + "press
+secretary")."""
 ORGANIZATION_KINDS = frozenset({"organization", "group"})
 
 ALIAS_FIELDS = {"names": None, "demonyms": RULE_DEMONYM, "capitals": RULE_CAPITAL,
@@ -39,10 +47,10 @@ ALIAS_FIELDS = {"names": None, "demonyms": RULE_DEMONYM, "capitals": RULE_CAPITA
 LEADER_FIELDS = ("names", "short_names")
 _ACTOR_KEYS = ("actor",)
 _ACTOR_ALLOWED = ("kind", *ALIAS_FIELDS, "ambiguous", "blockers", "person", "role",
-                  "short_names", "note")
+                  "short_names", "terms", "note")
 _CONTEXT_KEYS = ("id", "effect", "pattern")
-_CONTEXT_ALLOWED = ("applies_to", "actors", "note")
-EFFECTS = ("extend", "reject", "reject_before")
+_CONTEXT_ALLOWED = ("applies_to", "actors", "role", "note")
+EFFECTS = ("extend", "reject", "reject_before", "office")
 
 ACTOR_SCHEMA = RuleSchema(name="framing_actors", required=_ACTOR_KEYS, allowed=_ACTOR_ALLOWED)
 CONTEXT_SCHEMA = RuleSchema(name="framing_actors context", required=_CONTEXT_KEYS,
@@ -61,6 +69,7 @@ class Alias:
     short: bool = False
     single_word_name: bool = False
     blocker: bool = False
+    terms: tuple[Term, ...] = ()
 
     @property
     def is_user(self) -> bool:
@@ -73,6 +82,7 @@ class ContextRule:
     effect: str
     applies_to: frozenset[str]
     actors: frozenset[str] = frozenset()
+    role: str | None = None
 
     def applies(self, alias: Alias) -> bool:
         return alias.rule_id in self.applies_to and (not self.actors
@@ -85,13 +95,20 @@ class Candidate:
     end: int
     alias: Alias
     rule_id: str
+    actor: str | None = None
+    """The actor on the document's date (None: a person out of office then)."""
+
+    def __post_init__(self) -> None:
+        if self.actor is None and self.alias.person is None:
+            self.actor = self.alias.actor
 
     @property
-    def rank(self) -> tuple[int, int, int, int]:
+    def rank(self) -> tuple[int, int, int, int, int]:
         # Longest first; at equal length blockers win (they exist to silence an alias),
-        # then user aliases, then whatever was added later (it overrides), then leftmost.
+        # then user aliases, then people in office on the date, then whatever was added
+        # later (it overrides), then leftmost.
         return (self.start - self.end, not self.alias.blocker, not self.alias.is_user,
-                -self.alias.order)
+                self.actor is None and self.alias.person is not None, -self.alias.order)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -182,17 +199,20 @@ def compile_actor_record(record: Mapping[str, Any], order: int, *,
     elif "short_names" in record or "role" in record:
         raise ValueError(ActorErrors.E103.format(
             keys=", ".join(sorted({"short_names", "role"} & record.keys()))))
+    elif "terms" in record:
+        raise ValueError(ActorErrors.E115)
     ambiguous = set(record_strings(record, "ambiguous"))
     entries: list[tuple[str, Alias]] = []
     if is_leader:
         person = record["person"].strip()
+        terms = compile_terms(record, actor)
         for key in LEADER_FIELDS:
             for alias in record_strings(record, key):
                 entries.append((alias, Alias(
                     actor=actor, rule_id=RULE_LEADER, order=order,
                     ambiguous=alias in ambiguous, person=person,
                     short=key == "short_names",
-                    single_word_name=len(make_doc(alias)) == 1)))
+                    single_word_name=len(make_doc(alias)) == 1, terms=terms)))
     else:
         name_rule = RULE_ORGANIZATION if record.get("kind") in ORGANIZATION_KINDS \
             else RULE_COUNTRY
@@ -226,11 +246,35 @@ def compile_context_record(record: Mapping[str, Any], scratch: Matcher,
     if not length:
         raise ValueError(ActorErrors.E108)
     scratch.add(f"line {line}", [pattern])
-    applies_to = frozenset(record_strings(record, "applies_to") or BASE_RULES)
-    unknown = sorted(applies_to - set(BASE_RULES))
+    is_office = record["effect"] == "office"
+    check_string(record, "role")
+    if is_office != ("role" in record):
+        raise ValueError(ActorErrors.E116)
+    allowed = OFFICE_RULES if is_office else BASE_RULES
+    applies_to = frozenset(record_strings(record, "applies_to") or allowed)
+    unknown = sorted(applies_to - set(allowed))
     if unknown:
         raise ValueError(ActorErrors.E110.format(unknown=", ".join(unknown),
-                                                 known=", ".join(BASE_RULES)))
+                                                 known=", ".join(allowed)))
     actors = frozenset(record_strings(record, "actors"))
-    return ContextRule(rule_id=record["id"], effect=record["effect"],
-                        applies_to=applies_to, actors=actors), length
+    return ContextRule(rule_id=record["id"], effect=record["effect"], applies_to=applies_to,
+                       actors=actors, role=record["role"].strip() if is_office else None), \
+        length
+
+
+def check_aliases(aliases: Any, *, component: str) -> dict[str, list[str]]:
+    """The ``aliases`` setting checked and cleaned: canonical actor -> alias strings (a
+    single string becomes a list); ValueError naming ``component`` otherwise."""
+    if not isinstance(aliases, Mapping):
+        raise ValueError(ActorErrors.E105.format(component=component, value=aliases))
+    checked: dict[str, list[str]] = {}
+    for actor, names in aliases.items():
+        if isinstance(names, str):
+            names = [names]
+        valid_names = isinstance(names, list | tuple) and all(
+            isinstance(alias, str) and alias.strip() for alias in names)
+        if not (isinstance(actor, str) and actor.strip()) or not valid_names:
+            raise ValueError(ActorErrors.E105.format(component=component,
+                                                     value={actor: names}))
+        checked[actor.strip()] = [alias.strip() for alias in names]
+    return checked

@@ -48,7 +48,8 @@ the few tokens around its rarest word when its other uncommon words occur nearby
 dependency rule: on a copy of the sentence that holds all of them).
 
 A collective actor (the experiencer of EMOTION, codebook: "emotions of private persons"
-are not this) is a token inside ``doc.spans[actors_key]`` when ``framing_actors`` ran, a
+are not this) is a token inside ``doc.spans[actors_key]`` when ``framing_actors`` ran (but
+not a person's name, rule id ``leader``: office holders count through their title), a
 token in an entity of ``collective_ent_types`` (GPE, NORP, ORG), a noun from
 ``collective_nouns`` (government, administration, officials, Democrats, "we", ...) or a
 person named with a sitting head-of-state title ("President X", "Prime Minister Y"; not

@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ...errors import DeviceErrors, DeviceWarnings
 from ...types import PathLikeStr, Pattern
+from ..actors.records import RULE_LEADER
 from ..merge import register_span_extensions
 from ..rules import (
     PLAIN_ATTRS,
@@ -523,7 +524,7 @@ class DeviceTagger(RuleComponent):
     def _actor_tokens(self, doc: Doc) -> set[int]:
         if self.actors_key not in doc.spans:
             return set()
-        return {index for span in doc.spans[self.actors_key]
+        return {index for span in doc.spans[self.actors_key] if span.id_ != RULE_LEADER
                 for index in range(span.start, span.end)}
 
     def _is_collective(self, token: Token, actor_tokens: set[int]) -> bool:
