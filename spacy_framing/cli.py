@@ -418,6 +418,9 @@ def _stored_language_warnings(directory: Path) -> list[tuple[str, str]]:
               "en_core_web_sm); with Dask it must be installed on every worker.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True,
               help="Documents per nlp.pipe batch (and per Dask task).")
+@click.option("--profile", type=click.Choice(["default", "rules"]), default="default",
+              show_default=True, help="'rules': the rule components alone, without the "
+              "trained device and attribution models (faster, less recall).")
 @click.option("--n-process", type=click.IntRange(min=1), default=1, show_default=True,
               help="Processes on this machine (spaCy multiprocessing).")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
@@ -429,7 +432,8 @@ def _stored_language_warnings(directory: Path) -> list[tuple[str, str]]:
 @click.option("--strict", is_flag=True, help="Stop with a non-zero exit at the first bad "
               "record instead of writing it to errors.jsonl.")
 def analyze_command(inputs: tuple[Path, ...], output: Path, text_field: str,
-                    outlet_field: str, id_field: str, model: str | None, batch_size: int,
+                    outlet_field: str, id_field: str, model: str | None, profile: str,
+                    batch_size: int,
                     n_process: int, workers: int | None, scheduler: str | None,
                     resume: bool, strict: bool) -> None:
     """Analyze a corpus (INPUT: .jsonl, .csv or .parquet files, or folders of them or of
@@ -451,7 +455,8 @@ def analyze_command(inputs: tuple[Path, ...], output: Path, text_field: str,
         result = analyze(list(inputs), output,
                          fields=FieldNames(text=text_field, outlet=outlet_field,
                                            doc_id=id_field),
-                         model=model, batch_size=batch_size, n_process=n_process,
+                         model=model, profile=profile, batch_size=batch_size,
+                         n_process=n_process,
                          workers=workers, scheduler=scheduler, resume=resume, strict=strict)
     except StrictError as err:
         click.echo(f"framing: {err}", err=True)

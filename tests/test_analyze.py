@@ -532,3 +532,18 @@ def test_dask_cluster_gives_the_same_tables_and_survives_a_killed_worker(
     assert client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.workers)) == 1
     assert "240 records read = 240 documents written + 0 errors" in stderr
     _same_output(killed_out, reference)
+
+
+def test_profile_reaches_the_pipeline_and_run_json(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(json.dumps({"doc_id": "a", "outlet": "Wire", "text": (
+        "Valdoria's foreign minister said on Monday that the port deal would go ahead.")})
+        + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["analyze", str(corpus), "--output",
+                                       str(tmp_path / "out"), "--profile", "rules"])
+    assert result.exit_code == 0, result.output
+    run = json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))
+    assert run["settings"]["profile"] == "rules"
+    resumed = CliRunner().invoke(main, ["analyze", str(corpus), "--output",
+                                        str(tmp_path / "out"), "--resume"])
+    assert resumed.exit_code != 0 and "profile" in resumed.output

@@ -45,9 +45,10 @@ def test_fresh_interpreter_adds_every_component_by_name_without_import() -> None
 
 def test_load_adds_all_components_in_order(nlp_framing) -> None:
     names = [n for n in nlp_framing.pipe_names if n.startswith("framing_")]
-    # The trained device model and its merge step sit right after the rules they join.
+    # The trained device model and its merge step sit right after the rules they join; the
+    # attribution categorizer right before the component that reads its proposals.
     assert names == ["framing_actors", "framing_devices", "framing_spancat", "framing_merge",
-                     "framing_hedges", "framing_sources"]
+                     "framing_hedges", "framing_sources_spancat", "framing_sources"]
     rules = spacy_framing.load(profile="rules")
     assert [n for n in rules.pipe_names if n.startswith("framing_")] == list(FRAMING_PIPES)
     assert nlp_framing.has_pipe("parser")

@@ -39,7 +39,9 @@ PART_SECONDS = 60.0
 MERGE_ROWS = 100_000
 MERGE_BYTES = 64 << 20
 # Settings that must match for --resume to continue an earlier run.
-_RESUME_KEYS = ("model", "fields", "facts_version", "output_version")
+_RESUME_KEYS = ("model", "profile", "fields", "facts_version", "output_version")
+# Runs written before a setting existed ran with its default.
+_SETTING_DEFAULTS = {"profile": "default"}
 
 
 class _RowGroupBatch:
@@ -252,6 +254,7 @@ class _Output:
                                "continue or extend it, or choose another --output")
         earlier = self._earlier_settings() if resume else None
         if earlier is not None:
+            earlier = {**_SETTING_DEFAULTS, **earlier}
             changed = [key for key in _RESUME_KEYS if earlier.get(key) != settings.get(key)]
             if changed:
                 raise AnalyzeError(

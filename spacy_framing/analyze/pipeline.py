@@ -30,6 +30,7 @@ class PipelineSpec:
     """What a worker needs to build the pipeline: hashable, so workers cache by it."""
 
     model: str | None = None
+    profile: str = "default"
 
     def load(self) -> Language:
         from spacy.language import Language
@@ -37,7 +38,7 @@ class PipelineSpec:
         from .._loader import load
 
         try:
-            nlp = load(self.model)
+            nlp = load(self.model, profile=self.profile)
         except (OSError, ImportError, ValueError) as err:
             raise PipelineUnavailable(f"cannot load the pipeline ({err})") from err
         if COLLECTOR not in Language.factories:  # pragma: no cover - registered at import

@@ -64,6 +64,7 @@ def analyze(
     *,
     fields: FieldNames | None = None,
     model: str | None = None,
+    profile: str = "default",
     batch_size: int = DEFAULT_BATCH_SIZE,
     n_process: int = 1,
     workers: int | None = None,
@@ -74,7 +75,8 @@ def analyze(
 ) -> AnalyzeResult:
     """Analyze a corpus into ``output`` (see the module docstring for the files).
 
-    Raises :class:`StrictError` on the first bad record when ``strict``, and
+    ``profile`` is ``spacy_framing.load``'s (``"rules"``: no trained models). Raises
+    :class:`StrictError` on the first bad record when ``strict``, and
     :class:`AnalyzeError` when the run cannot start. A ``KeyboardInterrupt`` keeps every
     finished part, so that ``resume=True`` continues the run.
     """
@@ -85,9 +87,10 @@ def analyze(
     if sum(bool(x) for x in (n_process > 1, workers, scheduler)) > 1:
         raise ValueError("choose one of n_process, workers and scheduler")
     fields = fields or FieldNames()
-    spec = PipelineSpec(model)
-    settings = {"model": model, "fields": asdict(fields), "batch_size": batch_size,
-                "facts_version": FACTS_VERSION, "output_version": OUTPUT_VERSION}
+    spec = PipelineSpec(model, profile)
+    settings = {"model": model, "profile": profile, "fields": asdict(fields),
+                "batch_size": batch_size, "facts_version": FACTS_VERSION,
+                "output_version": OUTPUT_VERSION}
     out = _Output(Path(output), resume=resume, settings=settings)
     result = AnalyzeResult(output=str(output), settings=settings)
     loading = time.monotonic()

@@ -78,7 +78,8 @@ def verb_statement(ix: DocIndex, i: int, record: Pattern | None = None) -> State
         # spoke, saying ...": the participle is the main clause's, though the parser
         # hangs it on the clause before it.
         subject = _find_subject(ix, head.head) or subject
-    if subject is None:
+    if subject is None and verb.tag_ != "VBN":
+        # Not for participles: "is likely to be asked whether ...": nobody is speaking.
         subject = _proposed_subject(ix, verb)
     if subject is None:
         return None
