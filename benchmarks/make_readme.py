@@ -265,6 +265,38 @@ def attribution_section(shared: Path, gold: Path) -> list[str]:
     return out
 
 
+def allsides_speed_section() -> list[str]:
+    """The whole-AllSides run (``benchmarks/allsides_speed.py``, about 40 minutes on two
+    cores): reported from its recorded result, never re-run here."""
+    saved = RESULTS / "allsides_speed.json"
+    if not saved.is_file():
+        return []
+    result = json.loads(saved.read_text(encoding="utf-8"))
+    runs, cmp = result["runs"], result["compare"]
+    plain = runs["plain"]
+    out = ["### The whole AllSides corpus (`framing analyze`, `framing compare --from`)", "",
+           f"`python benchmarks/allsides_speed.py` (recorded run): "
+           f"{runs['default']['documents']:,} articles, {result['words']:,} words, each run a "
+           "fresh process timed from start to exit, 2 processes:", "",
+           "| run | seconds | ratio to en_core_web_sm | budget | load average after |",
+           "|---|---:|---:|---|---|",
+           f"| en_core_web_sm, `nlp.pipe(n_process=2)` | {plain['seconds']:,.0f} | 1.000 | | "
+           f"{plain['load_average']} |"]
+    for name, title in (("rules", "`framing analyze --n-process 2 --profile rules`"),
+                        ("default", "`framing analyze --n-process 2` (default profile)")):
+        run = runs[name]
+        verdict = "met" if run["within_budget"] else "missed"
+        out.append(f"| {title} | {run['seconds']:,.0f} | {run['ratio']:.3f} | "
+                   f"≤ {result['ratio_budget']} ({verdict}) | {run['load_average']} |")
+    verdict = "met" if cmp["within_budget"] else "missed"
+    out += ["", f"`framing {cmp['command']}` on the default output ({cmp['documents']:,} "
+            f"documents): median {cmp['median_seconds']} s over {cmp['rounds']} runs "
+            f"({cmp['median_cpu_seconds']} CPU seconds), peak {cmp['peak_mb']:,.0f} MB; budget "
+            f"{cmp['budget']['seconds']:.0f} s and {cmp['budget']['mb']:,.0f} MB ({verdict}).",
+            ""]
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--shared", type=Path, default=Path(os.environ.get(
@@ -392,6 +424,7 @@ def main() -> None:
             target = scale["targets"].get(key.removesuffix("_cpu"))
             out.append(f"| {key} | {value:.3f} | {target if target is not None else ''} |")
         out.append("")
+    out += allsides_speed_section()
     out.append(END)
 
     text = README.read_text(encoding="utf-8") if README.exists() else f"{BEGIN}\n{END}\n"

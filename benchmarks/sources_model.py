@@ -4,15 +4,14 @@
     python benchmarks/sources_model.py train [--work DIR]    # spaCy's own training
     python benchmarks/sources_model.py tune [--work DIR]     # merge thresholds on tune set
     python benchmarks/sources_model.py ship [--work DIR]     # copy into the package
-    python benchmarks/sources_model.py score [--sets polnear,gold]
+    python benchmarks/make_readme.py                          # score (both profiles)
 
 Training data: PolNeAR ``train`` (``../shared/data/polnear/train``; the ``dev`` compartment
 is never read here, it is what ``score`` reports) and the SOURCE spans of the training
 corpus' ``train`` split (``benchmarks/corpus/annotations``). A seeded tenth of the PolNeAR
 training articles and the corpus ``dev`` split are the tuning set: spaCy's training stops
-on it and ``tune`` picks the merge thresholds on it. ``score`` writes PolNeAR dev and
-project-gold figures for the rules profile and the default profile to
-``benchmarks/results``.
+on it and ``tune`` picks the merge thresholds on it. ``make_readme.py`` scores PolNeAR dev and the
+project gold with the rules profile and the default profile.
 """
 
 from __future__ import annotations
@@ -82,6 +81,7 @@ def cmd_data(work: Path) -> None:
                 labels[span.label_] = labels.get(span.label_, 0) + 1
         print(f"{name}: {len(docs)} docs, {sum(len(d) for d in docs)} tokens, {labels}")
     print(f"data written to {work} in {time.perf_counter() - started:.0f} s")
+    # results/sources_data.log keeps this output of the shipped model's run.
 
 
 def cmd_train(work: Path, overrides: list[str]) -> None:
@@ -152,6 +152,7 @@ def cmd_tune(work: Path) -> None:
     rules = next(r for r in rows if r["speaker_threshold"] == r["cue_threshold"] == 1.0)
     summary = {"best": best, "rules_only": rules, "grid": rows}
     (work / "tuning.json").write_text(json.dumps(summary, indent=1) + "\n")
+    # The shipped model's tuning is kept as results/sources_model_tuning.json.
     print("best", json.dumps(best), "\nrules only", json.dumps(rules))
 
 
@@ -185,9 +186,8 @@ def cmd_ship(work: Path) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["data", "train", "tune", "ship", "score"])
+    parser.add_argument("command", choices=["data", "train", "tune", "ship"])
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
-    parser.add_argument("--sets", default="polnear,gold")
     args, rest = parser.parse_known_args(argv)
     if args.command == "data":
         cmd_data(args.work)
@@ -195,10 +195,8 @@ def main(argv: list[str] | None = None) -> None:
         cmd_train(args.work, rest)
     elif args.command == "tune":
         cmd_tune(args.work)
-    elif args.command == "ship":
-        cmd_ship(args.work)
     else:
-        raise SystemExit(f"{args.command}: not yet")
+        cmd_ship(args.work)
 
 
 if __name__ == "__main__":
