@@ -62,8 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None,
                         help="only the first N articles (a quick check; not the budget run)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/framing-allsides-speed"))
+    parser.add_argument("--profiles", default="rules,default",
+                        help="analyze profiles to time, comma-separated")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
+    profiles = [p.strip() for p in args.profiles.split(",") if p.strip()]
     corpus = (args.shared or shared_root()) / "data" / "allsides" / "international.jsonl"
     if args.work.exists():
         shutil.rmtree(args.work)
@@ -79,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     result["words"] = int(out.strip().splitlines()[-1])
     result["runs"]["plain"] = {"seconds": round(seconds, 1),
                                "load_average": [round(x, 2) for x in os.getloadavg()]}
-    for profile in ("rules", "default"):
+    for profile in profiles:
         output = args.work / profile
         seconds, _ = timed([framing, "analyze", str(corpus), "--output", str(output),
                             "--id-field", "id", "--n-process", "2", "--profile", profile])
@@ -99,10 +102,11 @@ def main(argv: list[str] | None = None) -> int:
         saved = sys.stdout
         sys.stdout = handle
         try:
-            compare_speed([str(args.work / "default"), "--json"])
+            compare_speed([str(args.work / profiles[-1]), "--json"])
         finally:
             sys.stdout = saved
     result["compare"] = json.loads(compare_json.read_text(encoding="utf-8"))
+    result["compare"]["profile"] = profiles[-1]
     result["ratio_budget"] = RATIO_BUDGET
     text = json.dumps(result, indent=1)
     if not args.limit:

@@ -276,7 +276,7 @@ def allsides_speed_section() -> list[str]:
     plain = runs["plain"]
     out = ["### The whole AllSides corpus (`framing analyze`, `framing compare --from`)", "",
            f"`python benchmarks/allsides_speed.py` (recorded run): "
-           f"{runs['default']['documents']:,} articles, {result['words']:,} words, each run a "
+           f"{runs[cmp['profile']]['documents']:,} articles, {result['words']:,} words, each run a "
            "fresh process timed from start to exit, 2 processes:", "",
            "| run | seconds | ratio to en_core_web_sm | budget | load average after |",
            "|---|---:|---:|---|---|",
@@ -284,12 +284,15 @@ def allsides_speed_section() -> list[str]:
            f"{plain['load_average']} |"]
     for name, title in (("rules", "`framing analyze --n-process 2 --profile rules`"),
                         ("default", "`framing analyze --n-process 2` (default profile)")):
+        if name not in runs:
+            continue
         run = runs[name]
         verdict = "met" if run["within_budget"] else "missed"
         out.append(f"| {title} | {run['seconds']:,.0f} | {run['ratio']:.3f} | "
                    f"≤ {result['ratio_budget']} ({verdict}) | {run['load_average']} |")
     verdict = "met" if cmp["within_budget"] else "missed"
-    out += ["", f"`framing {cmp['command']}` on the default output ({cmp['documents']:,} "
+    out += ["", f"`framing {cmp['command']}` on the {cmp['profile']} output "
+            f"({cmp['documents']:,} "
             f"documents): median {cmp['median_seconds']} s over {cmp['rounds']} runs "
             f"({cmp['median_cpu_seconds']} CPU seconds), peak {cmp['peak_mb']:,.0f} MB; budget "
             f"{cmp['budget']['seconds']:.0f} s and {cmp['budget']['mb']:,.0f} MB ({verdict}).",
