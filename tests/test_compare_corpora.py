@@ -284,17 +284,23 @@ def test_real_set_no_top_feature_names_an_outlet(china120: list[dict[str, Any]])
         assert features and all(name.startswith(FRAMING_PREFIXES) for name, _ in features)
 
 
+SHUFFLES = 120
+
+
 @pytest.mark.slow
 def test_null_calibration_with_shuffled_outlets(china120: list[dict[str, Any]]) -> None:
     """Outlet labels shuffled over the 120 real documents: the divergence test rejects at
-    5% in about 5% of shuffles, with and without strata, and the models stay at chance."""
+    5% in about 5% of shuffles, with and without strata, and the models stay at chance.
+
+    120 shuffles: with 40 the count of rejections is too noisy to tell a miscalibrated test
+    from chance (a calibrated one gave 7 of 40 on one seed, 1 and 3 on two others)."""
     from spacy_framing.compare import _divergence
     from spacy_framing.compare.profiles import collect
 
     rng = random.Random(12)
     outlets = [doc["outlet"] for doc in china120]
     p_plain, p_strata, accuracies = [], [], []
-    for shuffle in range(40):
+    for shuffle in range(SHUFFLES):
         labels = outlets[:]
         rng.shuffle(labels)
         docs = [{**doc, "outlet": label} for doc, label in zip(china120, labels, strict=True)]
@@ -309,9 +315,9 @@ def test_null_calibration_with_shuffled_outlets(china120: list[dict[str, Any]]) 
                                   keep_documents=False, seed=shuffle).contrast_model
             accuracies.append((model["framing"]["cv_balanced_accuracy"],
                                model["lexical"]["cv_balanced_accuracy"]))
-    # Binomial(40, 0.05): 7 or more rejections has probability 0.003.
-    assert sum(p < 0.05 for p in p_plain) <= 6, p_plain
-    assert sum(p < 0.05 for p in p_strata) <= 6, p_strata
+    # Binomial(120, 0.05): 15 or more rejections has probability 0.001.
+    assert sum(p < 0.05 for p in p_plain) <= 14, p_plain
+    assert sum(p < 0.05 for p in p_strata) <= 14, p_strata
     assert 0.3 < statistics.median(p_plain) < 0.7
     assert 0.3 < statistics.median(p_strata) < 0.7
     for index in (0, 1):
