@@ -70,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = [str(framing) if framing.exists() else "framing", "compare", "--from",
                str(args.directory), "--target", args.target, "--by", args.by,
                "--period", args.period, "--stratify", args.stratify, "--format", "json",
-               "--output", os.devnull]
+               "--output", os.devnull, "--force"]
     runs = [run_once(command) for _ in range(args.rounds)]
     seconds = statistics.median(s for s, _, _ in runs)
     cpu = statistics.median(c for _, c, _ in runs)

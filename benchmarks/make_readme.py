@@ -281,7 +281,7 @@ def allsides_speed_section() -> list[str]:
            "| run | seconds | ratio to en_core_web_sm | budget | load average after |",
            "|---|---:|---:|---|---|",
            f"| en_core_web_sm, `nlp.pipe(n_process=2)` | {plain['seconds']:,.0f} | 1.000 | | "
-           f"{plain['load_average']} |"]
+           f"{plain['load_average'] or '–'} |"]
     for name, title in (("rules", "`framing analyze --n-process 2 --profile rules`"),
                         ("default", "`framing analyze --n-process 2` (default profile)")):
         if name not in runs:
@@ -289,7 +289,7 @@ def allsides_speed_section() -> list[str]:
         run = runs[name]
         verdict = "met" if run["within_budget"] else "missed"
         out.append(f"| {title} | {run['seconds']:,.0f} | {run['ratio']:.3f} | "
-                   f"≤ {result['ratio_budget']} ({verdict}) | {run['load_average']} |")
+                   f"≤ {result['ratio_budget']} ({verdict}) | {run['load_average'] or '–'} |")
     verdict = "met" if cmp["within_budget"] else "missed"
     out += ["", f"`framing {cmp['command']}` on the {cmp['profile']} output "
             f"({cmp['documents']:,} "
@@ -297,6 +297,8 @@ def allsides_speed_section() -> list[str]:
             f"({cmp['median_cpu_seconds']} CPU seconds), peak {cmp['peak_mb']:,.0f} MB; budget "
             f"{cmp['budget']['seconds']:.0f} s and {cmp['budget']['mb']:,.0f} MB ({verdict}).",
             ""]
+    if result.get("timing"):
+        out += [f"How this run was timed: {result['timing']}", ""]
     return out
 
 
