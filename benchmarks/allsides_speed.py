@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from compare_corpus_speed import main as compare_speed
+from compare_corpus_speed import measure
 from devices_model import shared_root
 
 HERE = Path(__file__).resolve().parent
@@ -56,6 +56,13 @@ def timed(command: list[str]) -> tuple[float, str]:
     return seconds, done.stdout
 
 
+def save(result: dict[str, Any], limit: int | None) -> None:
+    """Record what has been measured so far (not for a ``--limit`` check run)."""
+    if not limit:
+        (HERE / "results" / "allsides_speed.json").write_text(
+            json.dumps(result, indent=1) + "\n", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, default=None)
@@ -77,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
         corpus = args.work / "corpus.jsonl"
         corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
     framing = str(Path(sys.executable).with_name("framing"))
-    result: dict[str, Any] = {"corpus": str(corpus), "cpus": os.cpu_count(), "runs": {}}
+    result: dict[str, Any] = {"corpus": str(corpus), "cpus": os.cpu_count(), "runs": {},
+                              "ratio_budget": RATIO_BUDGET}
     seconds, out = timed([sys.executable, "-c", PLAIN, str(corpus)])
     result["words"] = int(out.strip().splitlines()[-1])
     result["runs"]["plain"] = {"seconds": round(seconds, 1),
@@ -97,21 +105,11 @@ def main(argv: list[str] | None = None) -> int:
         }
         result["runs"][profile]["within_budget"] = \
             result["runs"][profile]["ratio"] <= RATIO_BUDGET
-    compare_json = args.work / "compare.json"
-    with compare_json.open("w", encoding="utf-8") as handle:
-        saved = sys.stdout
-        sys.stdout = handle
-        try:
-            compare_speed([str(args.work / profiles[-1]), "--json"])
-        finally:
-            sys.stdout = saved
-    result["compare"] = json.loads(compare_json.read_text(encoding="utf-8"))
+        save(result, args.limit)  # a later failure then loses nothing measured
+    result["compare"] = measure(args.work / profiles[-1])
     result["compare"]["profile"] = profiles[-1]
-    result["ratio_budget"] = RATIO_BUDGET
-    text = json.dumps(result, indent=1)
-    if not args.limit:
-        (HERE / "results" / "allsides_speed.json").write_text(text + "\n", encoding="utf-8")
-    print(text if args.json else
+    save(result, args.limit)
+    print(json.dumps(result, indent=1) if args.json else
           "\n".join(f"{name}: {run['seconds']} s" + (f" ({run['ratio']}x plain)"
                                                       if "ratio" in run else "")
                     for name, run in result["runs"].items())

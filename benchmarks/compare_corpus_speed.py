@@ -56,29 +56,25 @@ def count_documents(directory: Path) -> int:
     return pq.ParquetFile(directory / "documents.parquet").metadata.num_rows
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("directory", type=Path, help="a `framing analyze` output")
-    parser.add_argument("--target", default="China")
-    parser.add_argument("--period", default="year")
-    parser.add_argument("--stratify", default="topic")
-    parser.add_argument("--by", default="outlet")
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--json", action="store_true", help="print the result as JSON")
-    args = parser.parse_args(argv)
+def measure(directory: Path, *, target: str = "China", period: str = "year",
+            stratify: str = "topic", by: str = "outlet", rounds: int = 3) -> dict[str, Any]:
+    """Time ``framing compare --from directory`` ``rounds`` times in fresh processes.
+
+    RETURNS (dict[str, Any]): Median wall and CPU seconds, peak memory, the budget verdict.
+    """
     framing = Path(sys.executable).with_name("framing")
     command = [str(framing) if framing.exists() else "framing", "compare", "--from",
-               str(args.directory), "--target", args.target, "--by", args.by,
-               "--period", args.period, "--stratify", args.stratify, "--format", "json",
+               str(directory), "--target", target, "--by", by,
+               "--period", period, "--stratify", stratify, "--format", "json",
                "--output", os.devnull, "--force"]
-    runs = [run_once(command) for _ in range(args.rounds)]
+    runs = [run_once(command) for _ in range(rounds)]
     seconds = statistics.median(s for s, _, _ in runs)
     cpu = statistics.median(c for _, c, _ in runs)
     peak = max(m for _, _, m in runs)
     result: dict[str, Any] = {
         "command": " ".join(command[1:]),
-        "documents": count_documents(args.directory),
-        "rounds": args.rounds,
+        "documents": count_documents(directory),
+        "rounds": rounds,
         "seconds": [round(s, 2) for s, _, _ in runs],
         "median_seconds": round(seconds, 2),
         # On a shared machine the wall time includes waiting for a core; CPU time does not.
@@ -89,6 +85,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         "cpus": os.cpu_count(),
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
+    return result
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("directory", type=Path, help="a `framing analyze` output")
+    parser.add_argument("--target", default="China")
+    parser.add_argument("--period", default="year")
+    parser.add_argument("--stratify", default="topic")
+    parser.add_argument("--by", default="outlet")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    args = parser.parse_args(argv)
+    result = measure(args.directory, target=args.target, period=args.period,
+                     stratify=args.stratify, by=args.by, rounds=args.rounds)
+    seconds, cpu, peak = (result["median_seconds"], result["median_cpu_seconds"],
+                          result["peak_mb"])
     if args.json:
         print(json.dumps(result, indent=2))
     else:

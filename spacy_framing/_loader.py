@@ -6,8 +6,10 @@ import hashlib
 import importlib.util
 import warnings
 from collections.abc import Mapping
+from functools import cache
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import spacy
@@ -122,8 +124,8 @@ def _listens_to_this_tok2vec(nlp: Language, meta: Mapping[str, Any], model: str,
 def shipped_sources_settings() -> dict[str, Any]:
     """framing_sources settings tuned with the shipped attribution categorizer (its score
     thresholds); empty when the package ships none."""
-    meta_path = shipped_model_folder(SOURCES_MODEL) / "meta.json"
-    return dict(srsly.read_json(meta_path)["sources_config"]) if meta_path.is_file() else {}
+    meta = shipped_model_meta(SOURCES_MODEL)
+    return dict(meta["sources_config"]) if meta is not None else {}
 
 
 def add_shipped_sources(nlp: Language) -> bool:
@@ -137,10 +139,9 @@ def add_shipped_sources(nlp: Language) -> bool:
     RETURNS (bool): Whether the model was added.
     """
     folder = shipped_model_folder(SOURCES_MODEL)
-    meta_path = folder / "meta.json"
-    if not meta_path.is_file() or "framing_sources" not in nlp.pipe_names:
+    meta = shipped_model_meta(SOURCES_MODEL)
+    if meta is None or "framing_sources" not in nlp.pipe_names:
         return False
-    meta = srsly.read_json(meta_path)
     if not _listens_to_this_tok2vec(nlp, meta, SOURCES_MODEL, "sources"):
         return False
     spancat = nlp.add_pipe(meta["spancat_factory"], name=meta["spancat_name"],
@@ -161,10 +162,9 @@ def add_shipped_devices(nlp: Language) -> bool:
     RETURNS (bool): Whether the model was added.
     """
     folder = shipped_model_folder()
-    meta_path = folder / "meta.json"
-    if not meta_path.is_file():
+    meta = shipped_model_meta(DEVICE_MODEL)
+    if meta is None:
         return False
-    meta = srsly.read_json(meta_path)
     if not _listens_to_this_tok2vec(nlp, meta, DEVICE_MODEL, "framing devices"):
         return False
     if meta.get("vectors"):
@@ -180,6 +180,17 @@ def add_shipped_devices(nlp: Language) -> bool:
     nlp.add_pipe("framing_merge", name=meta["merge_name"], after=meta["spancat_name"],
                  config=meta["merge_config"])
     return True
+
+
+@cache
+def _read_meta(path: Path) -> Mapping[str, Any] | None:
+    return MappingProxyType(srsly.read_json(path)) if path.is_file() else None
+
+
+def shipped_model_meta(name: str) -> Mapping[str, Any] | None:
+    """``meta.json`` of a model shipped as package data (read once per process), or None
+    when the package ships no such model."""
+    return _read_meta(shipped_model_folder(name) / "meta.json")
 
 
 def shipped_model_folder(name: str = DEVICE_MODEL) -> Path:

@@ -42,16 +42,13 @@ def head_token(doc: Doc, start: int, end: int) -> int | None:
     doc (Doc): A parsed Doc.
     start (int): First character.
     end (int): Character after the last.
-    RETURNS (int | None): The index of the first token whose head lies outside the span
-        (the span's root), or None when the characters cover no token.
+    RETURNS (int | None): The index of the span's syntactic root (spaCy's ``Span.root``),
+        or None when the characters cover no token.
     """
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or not len(span):
         return None
-    for token in span:
-        if token.head.i < span.start or token.head.i >= span.end or token.head.i == token.i:
-            return token.i
-    return span.start
+    return span.root.i
 
 
 def _is_speech(attrs: dict[str, Any], *, polnear: bool) -> bool:

@@ -364,14 +364,7 @@ class DeviceTagger(RuleComponent):
         self._rule_matchers.add(order, key, pattern)
         trigger = trigger_parts(pattern)
         self._pending_fallbacks.append((order, key, written, forms, needs_model, trigger))
-        if trigger is None:
-            self._unanchored.append(order)
-            return
-        anchor, parts = trigger
-        self._triggers[order] = (anchor, tuple(index for index, _a, _w in parts
-                                               if index != anchor))
-        for index, attr, words in parts:
-            self._anchors.add(attr, words, (order, index))
+        self._register_trigger(order, trigger, self._unanchored, self._anchors)
 
     def _compile_fallbacks(self) -> None:
         """The LOWER fallbacks of the token rules, made on the first Doc without lemmas
@@ -392,15 +385,20 @@ class DeviceTagger(RuleComponent):
     def _compile_dep_rule(self, key: str, order: int, pattern: list[dict[str, Any]]) -> None:
         self._dep_matchers.add(order, key, pattern)
         nodes = [node.get("RIGHT_ATTRS", {}) for node in pattern]
-        trigger = trigger_parts(nodes)
+        self._register_trigger(order, trigger_parts(nodes), self._unanchored_dep,
+                               self._dep_anchors)
+
+    def _register_trigger(self, order: int, trigger: Any, unanchored: list[int],
+                          anchors: WordIndex) -> None:
+        """Index a rule by its anchor words, or list it as unanchored (run on every Doc)."""
         if trigger is None:
-            self._unanchored_dep.append(order)
+            unanchored.append(order)
             return
         anchor, parts = trigger
         self._triggers[order] = (anchor, tuple(index for index, _a, _w in parts
                                                if index != anchor))
         for index, attr, words in parts:
-            self._dep_anchors.add(attr, words, (order, index))
+            anchors.add(attr, words, (order, index))
 
     # -- processing --------------------------------------------------------------------
 
